@@ -1,0 +1,1 @@
+namespace Vigil.Hashing; internal static class Placeholder { }

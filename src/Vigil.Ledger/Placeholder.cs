@@ -1,0 +1,1 @@
+namespace Vigil.Ledger; internal static class Placeholder { }

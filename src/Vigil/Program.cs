@@ -1,0 +1,1 @@
+return await Vigil.Cli.VigilCommand.RunAsync(args);
