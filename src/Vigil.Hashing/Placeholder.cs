@@ -1,1 +1,0 @@
-namespace Vigil.Hashing; internal static class Placeholder { }
