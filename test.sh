@@ -6,6 +6,12 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
+# A fresh machine of this kind lacks PostgreSQL and Chromium: install them from Debian when we can.
+if [ "$(id -u)" = 0 ] && { ! command -v pg_ctlcluster >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1; }; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql chromium
+fi
+
 if [ -z "${VIGIL_TEST_POSTGRES:-}" ] && command -v pg_lsclusters >/dev/null 2>&1; then
   cluster=$(pg_lsclusters -h 2>/dev/null | head -n 1 || true)
   if [ -n "$cluster" ]; then

@@ -5,9 +5,15 @@ namespace Vigil.Cli;
 /// <summary>The root of the <c>vigil</c> command line.</summary>
 public static class VigilCommand
 {
-    public static Task<int> RunAsync(string[] args)
+    public static RootCommand Create(TimeProvider time)
     {
         var root = new RootCommand("Vigil: detect terrorist content, answer lawful orders, prove every step.");
-        return root.Parse(args).InvokeAsync();
+        root.Options.Add(CliContext.Data);
+        root.Options.Add(CliContext.Postgres);
+        root.Options.Add(CliContext.Json);
+        root.Subcommands.Add(BankCommands.Create(time));
+        return root;
     }
+
+    public static Task<int> RunAsync(string[] args) => Create(TimeProvider.System).Parse(args).InvokeAsync();
 }

@@ -1,0 +1,52 @@
+using Microsoft.EntityFrameworkCore;
+using Vigil.Banks;
+
+namespace Vigil.Storage;
+
+/// <summary>
+/// Vigil's main database. SQLite is the embedded default, PostgreSQL the production store; each has
+/// its own subclass so that each keeps its own migrations (EF Core's advice for two providers).
+/// </summary>
+public abstract class VigilDb(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<HashBank> Banks => Set<HashBank>();
+    public DbSet<BankEntry> BankEntries => Set<BankEntry>();
+    public DbSet<ImportCheckpoint> ImportCheckpoints => Set<ImportCheckpoint>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<HashBank>(b =>
+        {
+            b.ToTable("banks");
+            b.HasIndex(x => x.Name).IsUnique();
+            b.Property(x => x.Name).HasMaxLength(200);
+            b.Property(x => x.Kind).HasConversion<string>().HasMaxLength(16);
+            b.HasMany(x => x.Entries).WithOne(x => x.Bank).HasForeignKey(x => x.BankId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<BankEntry>(e =>
+        {
+            e.ToTable("bank_entries");
+            e.Property(x => x.SignalType).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Signal).HasMaxLength(4096);
+            e.HasIndex(x => new { x.BankId, x.SignalType, x.Signal }).IsUnique();
+            e.HasIndex(x => new { x.SignalType, x.Signal });
+            e.Ignore(x => x.IsActive);
+        });
+        modelBuilder.Entity<ImportCheckpoint>(c =>
+        {
+            c.ToTable("import_checkpoints");
+            c.HasIndex(x => new { x.BankId, x.Source }).IsUnique();
+        });
+    }
+}
+
+public sealed class SqliteVigilDb(DbContextOptions<SqliteVigilDb> options) : VigilDb(options)
+{
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite has no native DateTimeOffset; store UTC ticks so ordering and comparison work in SQL.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToUtcTicksConverter>();
+    }
+}
+
+public sealed class PostgresVigilDb(DbContextOptions<PostgresVigilDb> options) : VigilDb(options);
