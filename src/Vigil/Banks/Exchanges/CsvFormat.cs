@@ -63,7 +63,8 @@ public static class CsvFormat
                 {
                     throw new ExchangeFormatException(file, line + 1, null, $"unreadable CSV: {e.Message}");
                 }
-                line = csv.RowNumber;
+                // Sylvan counts data rows from 1; the header is line 1 of the file.
+                line = csv.RowNumber + 1;
                 string? Get(string column) => ordinals.TryGetValue(column, out var o) && o < csv.RowFieldCount && csv.GetString(o) is { Length: > 0 } v ? v.Trim() : null;
                 if (csv.RowFieldCount != csv.FieldCount)
                 {

@@ -106,6 +106,8 @@ public static class GifctFormat
         w.WriteNull("next_page_token");
         w.WriteBoolean("has_more_records", false);
         w.WriteEndObject();
+        w.Flush();
+        output.WriteByte((byte)'\n');
     }
 
     private static string? Tags(string file, int line, JsonElement o)

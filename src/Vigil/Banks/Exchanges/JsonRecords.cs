@@ -124,9 +124,21 @@ internal sealed class JsonRecords : IDisposable
 
     public static string? OptionalString(string file, int line, JsonElement o, string name) =>
         !o.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null ? null
-        : v.ValueKind == JsonValueKind.String ? v.GetString()
+        : v.ValueKind == JsonValueKind.String ? Utf8String(file, line, name, v)
         : v.ValueKind == JsonValueKind.Number ? v.GetRawText()
         : throw new ExchangeFormatException(file, line, name, $"expected a string, found {v.ValueKind.ToString().ToLowerInvariant()}");
+
+    private static string? Utf8String(string file, int line, string name, JsonElement v)
+    {
+        try
+        {
+            return v.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            throw new ExchangeFormatException(file, line, name, "not valid UTF-8 text");
+        }
+    }
 
     public static string RequiredString(string file, int line, JsonElement o, string name) =>
         OptionalString(file, line, o, name) is { Length: > 0 } s ? s
@@ -171,7 +183,7 @@ internal sealed class JsonRecords : IDisposable
         }
         if (v.ValueKind == JsonValueKind.String)
         {
-            return ExchangeTime.Parse(file, line, name, v.GetString());
+            return ExchangeTime.Parse(file, line, name, Utf8String(file, line, name, v));
         }
         throw new ExchangeFormatException(file, line, name, $"expected an ISO 8601 time or Unix seconds, found {v.GetRawText()}");
     }
