@@ -1,0 +1,31 @@
+namespace Vigil.Hashing.Tests.Pdq;
+
+/// <summary>Finds the shared PDQ vectors (../shared/vectors/pdq from the repository root) and reads their tables.</summary>
+internal static class Vectors
+{
+    private static readonly Lazy<string> s_root = new(FindPdqRoot);
+
+    public static string PdqRoot => s_root.Value;
+
+    public static string Exact(string file) => Path.Combine(PdqRoot, "exact", file);
+
+    public static string Files(string file) => Path.Combine(PdqRoot, "files", file);
+
+    /// <summary>Rows of a tab-separated table, header skipped.</summary>
+    public static IEnumerable<string[]> ReadTable(string path) =>
+        File.ReadLines(path).Skip(1).Where(l => l.Length > 0).Select(l => l.Split('\t'));
+
+    private static string FindPdqRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Vigil.slnx")))
+        {
+            dir = dir.Parent;
+        }
+        if (dir is null)
+        {
+            throw new InvalidOperationException("Vigil.slnx not found above " + AppContext.BaseDirectory);
+        }
+        return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "vectors", "pdq"));
+    }
+}
