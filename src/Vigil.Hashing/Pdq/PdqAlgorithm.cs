@@ -181,7 +181,7 @@ internal static class PdqAlgorithm
     /// <param name="luma">rows x cols luma, row-major; overwritten.</param>
     /// <param name="scratch">at least rows x cols floats.</param>
     /// <param name="small">at least 2 x 64 x max(rows, cols) floats.</param>
-    /// <param name="sums">at least max(rows, cols) floats.</param>
+    /// <param name="sums">at least max(rows, cols, 64) floats.</param>
     /// <param name="rows">image height.</param>
     /// <param name="cols">image width.</param>
     /// <param name="out64">64 x 64 result.</param>

@@ -22,6 +22,24 @@ internal static class TestImages
         {
             blocks[k] = (random.Next(width), random.Next(height), 1 + random.Next(Math.Max(1, width / 3)), 1 + random.Next(Math.Max(1, height / 3)), random.Next(-80, 80));
         }
+        // sin(a + b) = sin a cos b + cos a sin b, with the x and y parts tabulated once.
+        var sx = new double[waves.Length, width];
+        var cx = new double[waves.Length, width];
+        var sy = new double[waves.Length, height];
+        var cy = new double[waves.Length, height];
+        for (var k = 0; k < waves.Length; k++)
+        {
+            for (var x = 0; x < width; x++)
+            {
+                sx[k, x] = Math.Sin(waves[k].Fx * x * Math.PI / width);
+                cx[k, x] = Math.Cos(waves[k].Fx * x * Math.PI / width);
+            }
+            for (var y = 0; y < height; y++)
+            {
+                sy[k, y] = Math.Sin((waves[k].Fy * y * Math.PI / height) + waves[k].Phase);
+                cy[k, y] = Math.Cos((waves[k].Fy * y * Math.PI / height) + waves[k].Phase);
+            }
+        }
         var pixels = new byte[width * height * 3];
         for (var y = 0; y < height; y++)
         {
@@ -30,9 +48,10 @@ internal static class TestImages
                 for (var c = 0; c < 3; c++)
                 {
                     var v = 128.0;
-                    foreach (var w in waves)
+                    for (var k = 0; k < waves.Length; k++)
                     {
-                        v += (w.Channel == c ? w.Amp : w.Amp / 3) * Math.Sin((w.Fx * x * Math.PI / width) + (w.Fy * y * Math.PI / height) + w.Phase);
+                        var w = waves[k];
+                        v += (w.Channel == c ? w.Amp : w.Amp / 3) * ((sx[k, x] * cy[k, y]) + (cx[k, x] * sy[k, y]));
                     }
                     foreach (var b in blocks)
                     {
