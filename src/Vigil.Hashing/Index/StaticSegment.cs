@@ -1,0 +1,371 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
+
+namespace Vigil.Hashing.Index;
+
+/// <summary>
+/// The immutable bulk of an index: the hashes in one contiguous, cache-line aligned array sorted by
+/// id, and one CSR table per chunk (an offsets array over every chunk value plus the positions sorted
+/// by chunk value). Only the tombstone bits change after the build.
+/// </summary>
+internal sealed unsafe class StaticSegment
+{
+    // How far ahead the probe and verify loops prefetch: enough to keep several misses in flight.
+    private const int PrefetchDistance = 24;
+
+    // Relative costs (about nanoseconds) of the cost model that picks probe or scan per radius.
+    private const double ProbeCost = 6;
+    private const double CandidateCost = 6;
+    private const double ScanCost = 1;
+    private const double MaxProbes = 1 << 20;
+
+    [ThreadStatic]
+    private static SearchScratch? t_scratch;
+
+    private readonly ulong[] _words;
+    private readonly ulong* _hashes;
+    private readonly long[] _ids;
+    private readonly ulong[] _tombstones;
+    private readonly int[][] _offsets;
+    private readonly int[][] _postings;
+    private readonly Table[] _tables;
+    private readonly bool[] _scanIsCheaper;
+
+    private StaticSegment(ulong[] words, ulong* hashes, long[] ids, int count, MultiIndexLayout layout, int parallelism)
+    {
+        _words = words;
+        _hashes = hashes;
+        _ids = ids;
+        Count = count;
+        Layout = layout;
+        _tombstones = new ulong[(count + 63) / 64];
+        var m = layout.ChunkCount;
+        _offsets = new int[m][];
+        _postings = new int[m][];
+        _tables = new Table[m];
+        if (parallelism <= 1 || m == 1)
+        {
+            for (var t = 0; t < m; t++)
+            {
+                BuildTable(t);
+            }
+        }
+        else
+        {
+            Parallel.For(0, m, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, BuildTable);
+        }
+        _scanIsCheaper = new bool[Hash256.Bits + 1];
+        for (var r = 0; r <= Hash256.Bits; r++)
+        {
+            var probes = layout.ProbeCount(r);
+            var probeCost = (probes * ProbeCost) + (layout.ExpectedCandidates(r, count) * CandidateCost);
+            _scanIsCheaper[r] = probes > MaxProbes || probeCost >= count * ScanCost;
+        }
+    }
+
+    public int Count { get; }
+
+    public int TombstoneCount { get; private set; }
+
+    public MultiIndexLayout Layout { get; }
+
+    /// <summary>Bytes held: hashes, ids, tombstones and the tables.</summary>
+    public long MemoryBytes
+    {
+        get
+        {
+            var bytes = (_words.LongLength * 8) + (_ids.LongLength * 8) + (_tombstones.LongLength * 8);
+            for (var t = 0; t < _offsets.Length; t++)
+            {
+                bytes += (_offsets[t].LongLength * 4) + (_postings[t].LongLength * 4);
+            }
+            return bytes;
+        }
+    }
+
+    /// <summary>Whether the cost model prefers a scan at this radius.</summary>
+    public bool ScanIsCheaper(int radius) => _scanIsCheaper[radius];
+
+    /// <summary>
+    /// Allocates the pinned hash array (4 words per hash) and returns the word index of hash 0,
+    /// chosen so that every hash sits inside one 64-byte cache line.
+    /// </summary>
+    public static ulong[] AllocateHashWords(int count, out int skew)
+    {
+        var words = GC.AllocateUninitializedArray<ulong>((4 * count) + 8, pinned: true);
+        var address = (nuint)Unsafe.AsPointer(ref words[0]);
+        skew = (int)(((64 - (address & 63)) & 63) / 8);
+        return words;
+    }
+
+    /// <summary>Builds the tables over hashes already written at <paramref name="skew"/> and ids sorted ascending.</summary>
+    public static StaticSegment Build(ulong[] words, int skew, long[] ids, int count, int chunkCount, int parallelism)
+    {
+        var hashes = (ulong*)Unsafe.AsPointer(ref words[0]) + skew;
+        return new StaticSegment(words, hashes, ids, count, new MultiIndexLayout(chunkCount), parallelism);
+    }
+
+    public long IdAt(int position) => _ids[position];
+
+    public Hash256 HashAt(int position)
+    {
+        var h = _hashes + (4L * position);
+        return new Hash256(h[0], h[1], h[2], h[3]);
+    }
+
+    /// <summary>Position of a live entry with this id, or -1.</summary>
+    public int FindLive(long id)
+    {
+        var position = Array.BinarySearch(_ids, 0, Count, id);
+        return position >= 0 && !IsRemoved(position) ? position : -1;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool IsRemoved(int position) => ((_tombstones[position >> 6] >> (position & 63)) & 1UL) != 0;
+
+    /// <summary>Marks a live position removed (writer only, under the index's write lock).</summary>
+    public void MarkRemoved(int position)
+    {
+        _tombstones[position >> 6] |= 1UL << (position & 63);
+        TombstoneCount++;
+    }
+
+    /// <summary>Appends the live matches within <paramref name="radius"/>, by probing or by scanning.</summary>
+    public void Search(in Hash256 query, int radius, List<HammingMatch> results, bool scan)
+    {
+        if (Count == 0)
+        {
+            return;
+        }
+        if (scan)
+        {
+            Scan(query, radius, results);
+        }
+        else
+        {
+            Probe(query, radius, results);
+        }
+    }
+
+    private void Scan(in Hash256 query, int radius, List<HammingMatch> results)
+    {
+        ulong q0 = query.W0, q1 = query.W1, q2 = query.W2, q3 = query.W3;
+        var h = _hashes;
+        for (var position = 0; position < Count; position++, h += 4)
+        {
+            var d = BitOperations.PopCount(h[0] ^ q0) + BitOperations.PopCount(h[1] ^ q1)
+                + BitOperations.PopCount(h[2] ^ q2) + BitOperations.PopCount(h[3] ^ q3);
+            if (d <= radius && !IsRemoved(position))
+            {
+                results.Add(new HammingMatch(_ids[position], d));
+            }
+        }
+    }
+
+    // Four passes so that each pass's random reads are prefetched before they are needed:
+    // bucket keys, offsets (prefetched ahead), postings (prefetched when the range is known),
+    // then the full hashes of the candidates (prefetched ahead) verified with 4 popcounts.
+    private void Probe(in Hash256 query, int radius, List<HammingMatch> results)
+    {
+        var s = t_scratch ??= new SearchScratch();
+        ulong q0 = query.W0, q1 = query.W1, q2 = query.W2, q3 = query.W3;
+        var layout = Layout;
+        var tables = _tables;
+
+        var probeCount = 0;
+        for (var t = 0; t < tables.Length; t++)
+        {
+            var tableRadius = layout.TableRadius(t, radius);
+            if (tableRadius < 0)
+            {
+                break;
+            }
+            ref readonly var table = ref tables[t];
+            var key = MultiIndexLayout.Extract(q0, q1, q2, q3, table.Start, table.Width);
+            var maskSet = FlipMaskSet.Get(table.Width, tableRadius);
+            var n = maskSet.Count(tableRadius);
+            s.EnsureProbes(probeCount + n);
+            var masks = maskSet.Masks.AsSpan(0, n);
+            var keys = s.Keys.AsSpan(probeCount, n);
+            for (var i = 0; i < masks.Length; i++)
+            {
+                keys[i] = key ^ masks[i];
+            }
+            s.KeyTables.AsSpan(probeCount, n).Fill((byte)t);
+            probeCount += n;
+        }
+
+        var probeKeys = s.Keys;
+        var probeTables = s.KeyTables;
+        for (var j = 0; j < Math.Min(PrefetchDistance, probeCount); j++)
+        {
+            Prefetch(tables[probeTables[j]].Offsets + probeKeys[j]);
+        }
+        var rangeCount = 0;
+        var candidateTotal = 0;
+        for (var j = 0; j < probeCount; j++)
+        {
+            if (j + PrefetchDistance < probeCount)
+            {
+                Prefetch(tables[probeTables[j + PrefetchDistance]].Offsets + probeKeys[j + PrefetchDistance]);
+            }
+            var t = probeTables[j];
+            ref readonly var table = ref tables[t];
+            var offsets = table.Offsets + probeKeys[j];
+            int start = offsets[0], end = offsets[1];
+            if (end > start)
+            {
+                Prefetch(table.Postings + start);
+                s.RangeStarts[rangeCount] = start;
+                s.RangeEnds[rangeCount] = end;
+                s.RangeTables[rangeCount] = t;
+                rangeCount++;
+                candidateTotal += end - start;
+            }
+        }
+
+        s.EnsureCandidates(candidateTotal);
+        var candidates = s.Candidates;
+        var candidateTables = s.CandidateTables;
+        var c = 0;
+        for (var j = 0; j < rangeCount; j++)
+        {
+            var t = s.RangeTables[j];
+            var postings = tables[t].Postings;
+            for (var i = s.RangeStarts[j]; i < s.RangeEnds[j]; i++)
+            {
+                candidates[c] = postings[i];
+                candidateTables[c] = t;
+                c++;
+            }
+        }
+
+        var hashes = _hashes;
+        for (var i = 0; i < Math.Min(PrefetchDistance, c); i++)
+        {
+            Prefetch(hashes + (4L * candidates[i]));
+        }
+        for (var i = 0; i < c; i++)
+        {
+            if (i + PrefetchDistance < c)
+            {
+                Prefetch(hashes + (4L * candidates[i + PrefetchDistance]));
+            }
+            var position = candidates[i];
+            var h = hashes + (4L * position);
+            ulong x0 = h[0] ^ q0, x1 = h[1] ^ q1, x2 = h[2] ^ q2, x3 = h[3] ^ q3;
+            var d = BitOperations.PopCount(x0) + BitOperations.PopCount(x1) + BitOperations.PopCount(x2) + BitOperations.PopCount(x3);
+            if (d <= radius)
+            {
+                ReportIfFirst(position, candidateTables[i], d, radius, x0, x1, x2, x3, results);
+            }
+        }
+    }
+
+    // A hit is reported only from the first table whose probe condition it meets, so no hit is
+    // reported twice and no per-query set is needed.
+    private void ReportIfFirst(int position, byte table, int distance, int radius, ulong x0, ulong x1, ulong x2, ulong x3, List<HammingMatch> results)
+    {
+        for (var t = 0; t < table; t++)
+        {
+            ref readonly var earlier = ref _tables[t];
+            var chunkDistance = BitOperations.PopCount(MultiIndexLayout.Extract(x0, x1, x2, x3, earlier.Start, earlier.Width));
+            if (chunkDistance <= Layout.TableRadius(t, radius))
+            {
+                return;
+            }
+        }
+        if (!IsRemoved(position))
+        {
+            results.Add(new HammingMatch(_ids[position], distance));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Prefetch(void* address)
+    {
+        if (Sse.IsSupported)
+        {
+            Sse.Prefetch0(address);
+        }
+    }
+
+    private void BuildTable(int t)
+    {
+        var start = Layout.Starts[t];
+        var width = Layout.Widths[t];
+        var buckets = 1 << width;
+        var offsetArray = GC.AllocateArray<int>(buckets + 1, pinned: true);
+        var postingArray = GC.AllocateUninitializedArray<int>(Count, pinned: true);
+        var offsets = (int*)Unsafe.AsPointer(ref offsetArray[0]);
+        var postings = Count == 0 ? null : (int*)Unsafe.AsPointer(ref postingArray[0]);
+
+        // Counting sort: histogram, prefix sums, scatter, then shift the ends back to starts.
+        var h = _hashes;
+        for (var position = 0; position < Count; position++, h += 4)
+        {
+            offsets[MultiIndexLayout.Extract(h[0], h[1], h[2], h[3], start, width) + 1]++;
+        }
+        for (var k = 1; k <= buckets; k++)
+        {
+            offsets[k] += offsets[k - 1];
+        }
+        h = _hashes;
+        for (var position = 0; position < Count; position++, h += 4)
+        {
+            postings[offsets[MultiIndexLayout.Extract(h[0], h[1], h[2], h[3], start, width)]++] = position;
+        }
+        for (var k = buckets; k >= 1; k--)
+        {
+            offsets[k] = offsets[k - 1];
+        }
+        offsets[0] = 0;
+
+        _offsets[t] = offsetArray;
+        _postings[t] = postingArray;
+        _tables[t] = new Table(offsets, postings, start, width);
+    }
+
+    private readonly struct Table(int* offsets, int* postings, int start, int width)
+    {
+        public readonly int* Offsets = offsets;
+        public readonly int* Postings = postings;
+        public readonly int Start = start;
+        public readonly int Width = width;
+    }
+
+    private sealed class SearchScratch
+    {
+        public uint[] Keys = new uint[4096];
+        public byte[] KeyTables = new byte[4096];
+        public int[] RangeStarts = new int[4096];
+        public int[] RangeEnds = new int[4096];
+        public byte[] RangeTables = new byte[4096];
+        public int[] Candidates = new int[16384];
+        public byte[] CandidateTables = new byte[16384];
+
+        public void EnsureProbes(int count)
+        {
+            if (count > Keys.Length)
+            {
+                var size = (int)Math.Min(Array.MaxLength, Math.Max((long)count, 2L * Keys.Length));
+                Array.Resize(ref Keys, size);
+                Array.Resize(ref KeyTables, size);
+                RangeStarts = new int[size];
+                RangeEnds = new int[size];
+                RangeTables = new byte[size];
+            }
+        }
+
+        public void EnsureCandidates(int count)
+        {
+            if (count > Candidates.Length)
+            {
+                var size = (int)Math.Min(Array.MaxLength, Math.Max((long)count, 2L * Candidates.Length));
+                Candidates = new int[size];
+                CandidateTables = new byte[size];
+            }
+        }
+    }
+}

@@ -1,0 +1,548 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Vigil.Hashing.Pdq;
+
+/// <summary>
+/// The PDQ steps, in float32 exactly as Meta's C++ reference computes them. Every vectorised loop
+/// runs the reference's scalar operation sequence in each lane (no reassociation, no fused
+/// multiply-add), so the results are bit-identical to the scalar reference.
+/// </summary>
+internal static class PdqAlgorithm
+{
+    /// <summary>Images with a side under this get quality 0 and the zero hash, as in the reference.</summary>
+    public const int MinHashableDimension = 5;
+
+    /// <summary>Side of the decimated image the DCT works on.</summary>
+    public const int Size64 = 64;
+
+    // The reference stores its coefficients as float constants initialised from double literals.
+    public const float LumaR = (float)0.299;
+    public const float LumaG = (float)0.587;
+    public const float LumaB = (float)0.114;
+
+    /// <summary>DCT matrix D, 16 rows by 64 columns, row-major.</summary>
+    internal static readonly float[] Dct = BuildDct();
+
+    /// <summary>D transposed (64 rows by 16 columns), for the second product vectorised across its 16 outputs.</summary>
+    internal static readonly float[] DctTransposed = Transpose(Dct, 16, 64);
+
+    private static float[] BuildDct()
+    {
+        var d = new float[16 * 64];
+        // Scale factor is a float in the reference; the product with the double cosine is rounded to float.
+        var scale = (float)Math.Sqrt(2.0 / 64.0);
+        const double Step = Math.PI / 2.0 / 64.0;
+        for (var i = 0; i < 16; i++)
+        {
+            for (var j = 0; j < 64; j++)
+            {
+                d[(i * 64) + j] = (float)(scale * Math.Cos(Step * (i + 1) * ((2 * j) + 1)));
+            }
+        }
+        return d;
+    }
+
+    private static float[] Transpose(float[] m, int rows, int cols)
+    {
+        var t = new float[m.Length];
+        for (var i = 0; i < rows; i++)
+        {
+            for (var j = 0; j < cols; j++)
+            {
+                t[(j * rows) + i] = m[(i * cols) + j];
+            }
+        }
+        return t;
+    }
+
+    /// <summary>The reference's Jarosz window: (dim + 2*64 - 1) / (2*64).</summary>
+    public static int WindowSize(int oldDimension, int newDimension) =>
+        (oldDimension + (2 * newDimension) - 1) / (2 * newDimension);
+
+    /// <summary>The reference's decimation index: (int)((i + 0.5) * n / 64), in double.</summary>
+    public static int SampleIndex(int outIndex, int inLength, int outLength) =>
+        (int)((outIndex + 0.5) * inLength / outLength);
+
+    /// <summary>Luma from interleaved 8-bit pixels: 0.299 R + 0.587 G + 0.114 B in float, or the grey value.</summary>
+    public static void LumaFromPixels(ReadOnlySpan<byte> pixels, int width, int height, int bytesPerPixel, int stride, Span<float> luma)
+    {
+        for (var y = 0; y < height; y++)
+        {
+            var row = pixels.Slice(y * stride);
+            var dst = luma.Slice(y * width, width);
+            if (bytesPerPixel == 1)
+            {
+                for (var x = 0; x < width; x++)
+                {
+                    dst[x] = row[x];
+                }
+            }
+            else
+            {
+                LumaRow(row, bytesPerPixel, dst);
+            }
+        }
+    }
+
+    /// <summary>One row of RGB(A) to luma; alpha is ignored as the reference (CImg) does.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void LumaRow(ReadOnlySpan<byte> row, int bytesPerPixel, Span<float> dst)
+    {
+        ref var p = ref MemoryMarshal.GetReference(row);
+        for (var x = 0; x < dst.Length; x++)
+        {
+            var o = x * bytesPerPixel;
+            dst[x] = (LumaR * Unsafe.Add(ref p, o)) + (LumaG * Unsafe.Add(ref p, o + 1)) + (LumaB * Unsafe.Add(ref p, o + 2));
+        }
+    }
+
+    /// <summary>
+    /// The reference's box1DFloat along one vector: four phases (grow, write while growing, slide,
+    /// shrink) with a running float sum divided by the current window size.
+    /// </summary>
+    public static void Box1D(ReadOnlySpan<float> input, Span<float> output, int length, int stride, int window)
+    {
+        var half = (window + 2) / 2;
+        var phase1 = half - 1;
+        var phase2 = window - half + 1;
+        var phase3 = length - window;
+        var phase4 = half - 1;
+        int li = 0, ri = 0, oi = 0, count = 0;
+        var sum = 0.0f;
+        for (var i = 0; i < phase1; i++)
+        {
+            sum += input[ri];
+            count++;
+            ri += stride;
+        }
+        for (var i = 0; i < phase2; i++)
+        {
+            sum += input[ri];
+            count++;
+            output[oi] = sum / count;
+            ri += stride;
+            oi += stride;
+        }
+        for (var i = 0; i < phase3; i++)
+        {
+            sum += input[ri];
+            sum -= input[li];
+            output[oi] = sum / count;
+            li += stride;
+            ri += stride;
+            oi += stride;
+        }
+        for (var i = 0; i < phase4; i++)
+        {
+            sum -= input[li];
+            count--;
+            output[oi] = sum / count;
+            li += stride;
+            oi += stride;
+        }
+    }
+
+    /// <summary>
+    /// The reference's blur and decimation, scalar and straightforward: two passes of rows then
+    /// columns, then sampling at the 64x64 centres. Kept as the yardstick the fast path is tested against.
+    /// </summary>
+    public static void BlurAndDecimateReference(Span<float> buffer1, Span<float> buffer2, int rows, int cols, Span<float> out64)
+    {
+        var windowAlongRows = WindowSize(cols, Size64);
+        var windowAlongCols = WindowSize(rows, Size64);
+        for (var pass = 0; pass < 2; pass++)
+        {
+            for (var i = 0; i < rows; i++)
+            {
+                Box1D(buffer1.Slice(i * cols), buffer2.Slice(i * cols), cols, 1, windowAlongRows);
+            }
+            for (var j = 0; j < cols; j++)
+            {
+                Box1D(buffer2.Slice(j), buffer1.Slice(j), rows, cols, windowAlongCols);
+            }
+        }
+        for (var oi = 0; oi < Size64; oi++)
+        {
+            var ini = SampleIndex(oi, rows, Size64);
+            for (var oj = 0; oj < Size64; oj++)
+            {
+                out64[(oi * Size64) + oj] = buffer1[(ini * cols) + SampleIndex(oj, cols, Size64)];
+            }
+        }
+    }
+
+    /// <summary>
+    /// The same blur and decimation, fast: every box pass runs down the columns of a row-major
+    /// matrix with the columns in vector lanes (each lane the reference's scalar sequence), and the
+    /// row passes run on transposed copies. The last two passes only divide where a sample is taken.
+    /// </summary>
+    /// <param name="luma">rows x cols luma, row-major; overwritten.</param>
+    /// <param name="scratch">at least rows x cols floats.</param>
+    /// <param name="small">at least 2 x 64 x max(rows, cols) floats.</param>
+    /// <param name="sums">at least max(rows, cols, 64) floats.</param>
+    /// <param name="rows">image height.</param>
+    /// <param name="cols">image width.</param>
+    /// <param name="out64">64 x 64 result.</param>
+    public static void BlurAndDecimate(Span<float> luma, Span<float> scratch, Span<float> small, Span<float> sums, int rows, int cols, Span<float> out64)
+    {
+        var windowAlongRows = WindowSize(cols, Size64);
+        var windowAlongCols = WindowSize(rows, Size64);
+        var n = rows * cols;
+        Span<int> rowSamples = stackalloc int[Size64];
+        Span<int> colSamples = stackalloc int[Size64];
+        for (var k = 0; k < Size64; k++)
+        {
+            rowSamples[k] = SampleIndex(k, rows, Size64);
+            colSamples[k] = SampleIndex(k, cols, Size64);
+        }
+
+        // Pass 1 (along rows): transpose so rows become columns, filter down, transpose back.
+        Transpose(luma[..n], scratch[..n], rows, cols);
+        BoxDown(scratch, luma, cols, rows, windowAlongRows, sums, default);
+        Transpose(luma[..n], scratch[..n], cols, rows);
+        // Pass 2 (along columns).
+        BoxDown(scratch, luma, rows, cols, windowAlongCols, sums, default);
+        // Pass 3 (along rows), kept only at the 64 sampled columns: 64 x rows.
+        Transpose(luma[..n], scratch[..n], rows, cols);
+        var sampledCols = small[..(Size64 * rows)];
+        BoxDown(scratch, sampledCols, cols, rows, windowAlongRows, sums, colSamples);
+        // Pass 4 (along columns) on the rows x 64 transpose, kept only at the 64 sampled rows.
+        var sampledColsT = small.Slice(Size64 * rows, Size64 * rows);
+        Transpose(sampledCols, sampledColsT, Size64, rows);
+        BoxDown(sampledColsT, out64, rows, Size64, windowAlongCols, sums, rowSamples);
+    }
+
+    /// <summary>Blocked transpose of a rows x cols row-major matrix into cols x rows.</summary>
+    public static void Transpose(ReadOnlySpan<float> src, Span<float> dst, int rows, int cols)
+    {
+        const int Block = 16;
+        ref var s = ref MemoryMarshal.GetReference(src);
+        ref var d = ref MemoryMarshal.GetReference(dst);
+        _ = src[(rows * cols) - 1];
+        _ = dst[(rows * cols) - 1];
+        for (var i0 = 0; i0 < rows; i0 += Block)
+        {
+            var i1 = Math.Min(i0 + Block, rows);
+            for (var j0 = 0; j0 < cols; j0 += Block)
+            {
+                var j1 = Math.Min(j0 + Block, cols);
+                for (var i = i0; i < i1; i++)
+                {
+                    for (var j = j0; j < j1; j++)
+                    {
+                        Unsafe.Add(ref d, (j * rows) + i) = Unsafe.Add(ref s, (i * cols) + j);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Box1D down every column of a rows x cols row-major matrix at once. With <paramref name="samples"/>
+    /// empty it writes the full rows x cols output; otherwise it writes output row k = the filtered
+    /// row samples[k] (samples ascending), and skips the division everywhere else.
+    /// </summary>
+    public static void BoxDown(ReadOnlySpan<float> src, Span<float> dst, int rows, int cols, int window, Span<float> sums, ReadOnlySpan<int> samples)
+    {
+        var half = (window + 2) / 2;
+        var phase1 = half - 1;
+        var phase2 = window - half + 1;
+        var phase3 = rows - window;
+        var phase4 = half - 1;
+        _ = src[(rows * cols) - 1];
+        _ = dst[((samples.IsEmpty ? rows : samples.Length) * cols) - 1];
+        var s = sums[..cols];
+        s.Clear();
+        int li = 0, ri = 0, oi = 0, count = 0, next = 0;
+        var full = samples.IsEmpty;
+
+        for (var i = 0; i < phase1; i++)
+        {
+            AddRow(s, src.Slice(ri * cols, cols));
+            count++;
+            ri++;
+        }
+        for (var i = 0; i < phase2; i++)
+        {
+            AddRow(s, src.Slice(ri * cols, cols));
+            count++;
+            Emit(s, dst, cols, count, oi, full, samples, ref next);
+            ri++;
+            oi++;
+        }
+        for (var i = 0; i < phase3; i++)
+        {
+            AddSubRow(s, src.Slice(ri * cols, cols), src.Slice(li * cols, cols));
+            Emit(s, dst, cols, count, oi, full, samples, ref next);
+            li++;
+            ri++;
+            oi++;
+        }
+        for (var i = 0; i < phase4; i++)
+        {
+            SubRow(s, src.Slice(li * cols, cols));
+            count--;
+            Emit(s, dst, cols, count, oi, full, samples, ref next);
+            li++;
+            oi++;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Emit(Span<float> s, Span<float> dst, int cols, int count, int oi, bool full, ReadOnlySpan<int> samples, ref int next)
+    {
+        if (full)
+        {
+            DivideRow(s, dst.Slice(oi * cols, cols), count);
+            return;
+        }
+        // Several samples may land on one row when the side is under 64.
+        while (next < samples.Length && samples[next] == oi)
+        {
+            DivideRow(s, dst.Slice(next * cols, cols), count);
+            next++;
+        }
+    }
+
+    private static void AddRow(Span<float> sums, ReadOnlySpan<float> add)
+    {
+        ref var s = ref MemoryMarshal.GetReference(sums);
+        ref var a = ref MemoryMarshal.GetReference(add);
+        var n = sums.Length;
+        var j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; j <= n - 8; j += 8)
+            {
+                (Vector256.LoadUnsafe(ref s, (nuint)j) + Vector256.LoadUnsafe(ref a, (nuint)j)).StoreUnsafe(ref s, (nuint)j);
+            }
+        }
+        for (; j < n; j++)
+        {
+            Unsafe.Add(ref s, j) += Unsafe.Add(ref a, j);
+        }
+    }
+
+    private static void SubRow(Span<float> sums, ReadOnlySpan<float> sub)
+    {
+        ref var s = ref MemoryMarshal.GetReference(sums);
+        ref var b = ref MemoryMarshal.GetReference(sub);
+        var n = sums.Length;
+        var j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; j <= n - 8; j += 8)
+            {
+                (Vector256.LoadUnsafe(ref s, (nuint)j) - Vector256.LoadUnsafe(ref b, (nuint)j)).StoreUnsafe(ref s, (nuint)j);
+            }
+        }
+        for (; j < n; j++)
+        {
+            Unsafe.Add(ref s, j) -= Unsafe.Add(ref b, j);
+        }
+    }
+
+    private static void AddSubRow(Span<float> sums, ReadOnlySpan<float> add, ReadOnlySpan<float> sub)
+    {
+        ref var s = ref MemoryMarshal.GetReference(sums);
+        ref var a = ref MemoryMarshal.GetReference(add);
+        ref var b = ref MemoryMarshal.GetReference(sub);
+        var n = sums.Length;
+        var j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; j <= n - 8; j += 8)
+            {
+                // Two roundings, add then subtract, as the reference does.
+                var v = Vector256.LoadUnsafe(ref s, (nuint)j) + Vector256.LoadUnsafe(ref a, (nuint)j);
+                (v - Vector256.LoadUnsafe(ref b, (nuint)j)).StoreUnsafe(ref s, (nuint)j);
+            }
+        }
+        for (; j < n; j++)
+        {
+            var v = Unsafe.Add(ref s, j) + Unsafe.Add(ref a, j);
+            Unsafe.Add(ref s, j) = v - Unsafe.Add(ref b, j);
+        }
+    }
+
+    private static void DivideRow(ReadOnlySpan<float> sums, Span<float> dst, int count)
+    {
+        ref var s = ref MemoryMarshal.GetReference(sums);
+        ref var d = ref MemoryMarshal.GetReference(dst);
+        var n = sums.Length;
+        float c = count;
+        var j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var cv = Vector256.Create(c);
+            for (; j <= n - 8; j += 8)
+            {
+                (Vector256.LoadUnsafe(ref s, (nuint)j) / cv).StoreUnsafe(ref d, (nuint)j);
+            }
+        }
+        for (; j < n; j++)
+        {
+            Unsafe.Add(ref d, j) = Unsafe.Add(ref s, j) / c;
+        }
+    }
+
+    /// <summary>The reference's quality metric: significant gradients of the 64x64 image, /90, capped at 100.</summary>
+    public static int Quality(ReadOnlySpan<float> a64)
+    {
+        var gradientSum = 0;
+        for (var i = 0; i < 63; i++)
+        {
+            for (var j = 0; j < 64; j++)
+            {
+                var d = (int)((a64[(i * 64) + j] - a64[((i + 1) * 64) + j]) * 100f / 255f);
+                gradientSum += Math.Abs(d);
+            }
+        }
+        for (var i = 0; i < 64; i++)
+        {
+            for (var j = 0; j < 63; j++)
+            {
+                var d = (int)((a64[(i * 64) + j] - a64[(i * 64) + j + 1]) * 100f / 255f);
+                gradientSum += Math.Abs(d);
+            }
+        }
+        return Math.Min(gradientSum / 90, 100);
+    }
+
+    /// <summary>
+    /// B = (D A) D^T for the 16x16 low frequencies, float accumulation in the reference's k order.
+    /// Vectorised across the output columns, which keeps each element's operation sequence.
+    /// </summary>
+    public static void Dct64To16(ReadOnlySpan<float> a64, Span<float> t16x64, Span<float> b16x16)
+    {
+        ref var d = ref MemoryArrayRef(Dct);
+        ref var dt = ref MemoryArrayRef(DctTransposed);
+        ref var a = ref MemoryMarshal.GetReference(a64);
+        ref var t = ref MemoryMarshal.GetReference(t16x64);
+        ref var b = ref MemoryMarshal.GetReference(b16x16);
+        _ = a64[4095];
+        _ = t16x64[1023];
+        _ = b16x16[255];
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (var i = 0; i < 16; i++)
+            {
+                for (var j = 0; j < 64; j += 16)
+                {
+                    var acc0 = Vector256<float>.Zero;
+                    var acc1 = Vector256<float>.Zero;
+                    for (var k = 0; k < 64; k++)
+                    {
+                        var dk = Vector256.Create(Unsafe.Add(ref d, (i * 64) + k));
+                        acc0 += dk * Vector256.LoadUnsafe(ref a, (nuint)((k * 64) + j));
+                        acc1 += dk * Vector256.LoadUnsafe(ref a, (nuint)((k * 64) + j + 8));
+                    }
+                    acc0.StoreUnsafe(ref t, (nuint)((i * 64) + j));
+                    acc1.StoreUnsafe(ref t, (nuint)((i * 64) + j + 8));
+                }
+            }
+            for (var i = 0; i < 16; i++)
+            {
+                var acc0 = Vector256<float>.Zero;
+                var acc1 = Vector256<float>.Zero;
+                for (var k = 0; k < 64; k++)
+                {
+                    var tk = Vector256.Create(Unsafe.Add(ref t, (i * 64) + k));
+                    acc0 += tk * Vector256.LoadUnsafe(ref dt, (nuint)(k * 16));
+                    acc1 += tk * Vector256.LoadUnsafe(ref dt, (nuint)((k * 16) + 8));
+                }
+                acc0.StoreUnsafe(ref b, (nuint)(i * 16));
+                acc1.StoreUnsafe(ref b, (nuint)((i * 16) + 8));
+            }
+            return;
+        }
+        Dct64To16Reference(a64, t16x64, b16x16);
+    }
+
+    /// <summary>The scalar form of <see cref="Dct64To16"/>, loop for loop the reference's.</summary>
+    public static void Dct64To16Reference(ReadOnlySpan<float> a64, Span<float> t16x64, Span<float> b16x16)
+    {
+        var d = Dct;
+        for (var i = 0; i < 16; i++)
+        {
+            for (var j = 0; j < 64; j++)
+            {
+                var sum = 0.0f;
+                for (var k = 0; k < 64; k++)
+                {
+                    sum += d[(i * 64) + k] * a64[(k * 64) + j];
+                }
+                t16x64[(i * 64) + j] = sum;
+            }
+        }
+        for (var i = 0; i < 16; i++)
+        {
+            for (var j = 0; j < 16; j++)
+            {
+                var sum = 0.0f;
+                for (var k = 0; k < 64; k++)
+                {
+                    sum += t16x64[(i * 64) + k] * d[(j * 64) + k];
+                }
+                b16x16[(i * 16) + j] = sum;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ref float MemoryArrayRef(float[] array) => ref MemoryMarshal.GetArrayDataReference(array);
+
+    /// <summary>
+    /// Bit i*16+j is set where B[i][j] is above the median. The reference's Torben median of 256
+    /// values is the 128th smallest, which is what a sort gives at index 127.
+    /// </summary>
+    public static Hash256 ToBits(ReadOnlySpan<float> b16x16, Span<float> sortScratch)
+    {
+        var sorted = sortScratch[..256];
+        b16x16[..256].CopyTo(sorted);
+        sorted.Sort();
+        var median = sorted[127];
+        // Hex text is words w[15]..w[0] of 16 bits; w[k>>4] bit (k&15) holds bit k = i*16+j.
+        // So row i lands in Hash256 word (15-i)/4 at bit (i%4)*16 + j.
+        Span<ulong> words = stackalloc ulong[4];
+        words.Clear();
+        for (var i = 0; i < 16; i++)
+        {
+            ulong rowBits = 0;
+            for (var j = 0; j < 16; j++)
+            {
+                if (b16x16[(i * 16) + j] > median)
+                {
+                    rowBits |= 1UL << j;
+                }
+            }
+            words[(15 - i) >> 2] |= rowBits << ((i & 3) * 16);
+        }
+        return new Hash256(words[0], words[1], words[2], words[3]);
+    }
+
+    /// <summary>The eight dihedral transforms of the 16x16 DCT output, in the reference's order.</summary>
+    public static void DihedralTransform(int transform, ReadOnlySpan<float> a, Span<float> b)
+    {
+        for (var i = 0; i < 16; i++)
+        {
+            for (var j = 0; j < 16; j++)
+            {
+                var v = a[(i * 16) + j];
+                switch (transform)
+                {
+                    case 0: b[(i * 16) + j] = v; break;
+                    case 1: b[(j * 16) + i] = (j & 1) != 0 ? v : -v; break;
+                    case 2: b[(i * 16) + j] = ((i + j) & 1) != 0 ? -v : v; break;
+                    case 3: b[(j * 16) + i] = (i & 1) != 0 ? v : -v; break;
+                    case 4: b[(i * 16) + j] = (i & 1) != 0 ? v : -v; break;
+                    case 5: b[(i * 16) + j] = (j & 1) != 0 ? v : -v; break;
+                    case 6: b[(j * 16) + i] = v; break;
+                    default: b[(j * 16) + i] = ((i + j) & 1) != 0 ? -v : v; break;
+                }
+            }
+        }
+    }
+}
