@@ -90,7 +90,7 @@ internal static class MinHasher
     }
 
     /// <summary>Hash function i is fmix32(key ^ seed[i]); keeps the minimum per function.</summary>
-    private static void AddShingle(uint key, Span<uint> mins)
+    internal static void AddShingle(uint key, Span<uint> mins)
     {
         if (Vector256.IsHardwareAccelerated)
         {
