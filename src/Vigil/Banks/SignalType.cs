@@ -96,9 +96,9 @@ public static class SignalTypeNames
             case SignalType.Md5:
                 return CheckHex(s, 32, out canonical, out error);
             case SignalType.TextMinHash:
-                if (!Matching.TextSignals.TryParseMinHash(s, out var why))
+                if (!Vigil.Hashing.Text.MinHashSignature.TryParse(s, out _, out var why))
                 {
-                    error = why;
+                    error = why ?? "malformed MinHash signature";
                     return false;
                 }
                 canonical = s;

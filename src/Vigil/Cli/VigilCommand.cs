@@ -11,7 +11,9 @@ public static class VigilCommand
         root.Options.Add(CliContext.Data);
         root.Options.Add(CliContext.Postgres);
         root.Options.Add(CliContext.Json);
+        root.Subcommands.Add(HashCommand.Create());
         root.Subcommands.Add(BankCommands.Create(time));
+        root.Subcommands.Add(MatchCommand.Create(time));
         return root;
     }
 
