@@ -14,6 +14,7 @@ public static class VigilCommand
         root.Subcommands.Add(HashCommand.Create());
         root.Subcommands.Add(BankCommands.Create(time));
         root.Subcommands.Add(MatchCommand.Create(time));
+        root.Subcommands.Add(DemoCommand.Create(time));
         return root;
     }
 
