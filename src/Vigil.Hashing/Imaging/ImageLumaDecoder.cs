@@ -12,6 +12,9 @@ namespace Vigil.Hashing.Imaging;
 /// </summary>
 internal static class ImageLumaDecoder
 {
+    /// <summary>Scaled JPEG decoding stops at the smallest size whose sides stay at least this long (or the original length).</summary>
+    internal static int ScaledDecodeMinSide { get; set; } = PdqWorkspace.PreResizeSide;
+
     public static (int Width, int Height) DecodeFile(string path, PdqWorkspace workspace)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -46,6 +49,21 @@ internal static class ImageLumaDecoder
             using var data = SKData.Create((IntPtr)p, encoded.Length);
             return Decode(data, source, workspace);
         }
+    }
+
+    /// <summary>Full-size 8-bit RGBA of a file (no orientation, no colour conversion): the input of the hash-only benchmark.</summary>
+    public static (byte[] Rgba, int Width, int Height) DecodeRgba(string path)
+    {
+        using var codec = SKCodec.Create(path)
+            ?? throw new ImageDecodeException(path, ImageDecodeError.NotAnImage, "not an image (no decoder recognises the format)");
+        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        var pixels = new byte[info.BytesSize];
+        var result = codec.GetPixels(info, pixels);
+        if (result != SKCodecResult.Success)
+        {
+            throw new ImageDecodeException(path, result == SKCodecResult.IncompleteInput ? ImageDecodeError.Truncated : ImageDecodeError.Corrupt, "cannot be decoded: " + Describe(result));
+        }
+        return (pixels, info.Width, info.Height);
     }
 
     private static (int Width, int Height) Decode(SKData data, string source, PdqWorkspace workspace)
@@ -165,8 +183,8 @@ internal static class ImageLumaDecoder
         {
             return (width, height);
         }
-        var needW = Math.Min(width, PdqWorkspace.PreResizeSide);
-        var needH = Math.Min(height, PdqWorkspace.PreResizeSide);
+        var needW = Math.Min(width, ScaledDecodeMinSide);
+        var needH = Math.Min(height, ScaledDecodeMinSide);
         for (var eighths = 1; eighths < 8; eighths++)
         {
             var size = codec.GetScaledDimensions(eighths / 8f);

@@ -220,7 +220,7 @@ public sealed class PdqWorkspace
         {
             var longer = Math.Max(width, height);
             Grow(ref _scratch, n);
-            Grow(ref _small, 2 * 64 * longer);
+            Grow(ref _small, (64 * height) + PdqAlgorithm.StripLength(width));
             Grow(ref _sums, Math.Max(longer, 64));
             PdqAlgorithm.BlurAndDecimate(_luma.AsSpan(0, n), _scratch, _small, _sums, height, width, _a64);
         }

@@ -25,7 +25,7 @@ public class PdqPropertyTests
             var reference = new float[4096];
             var fast = new float[4096];
             PdqAlgorithm.BlurAndDecimateReference((float[])luma.Clone(), new float[w * h], h, w, reference);
-            PdqAlgorithm.BlurAndDecimate((float[])luma.Clone(), new float[w * h], new float[2 * 64 * Math.Max(w, h)], new float[Math.Max(Math.Max(w, h), 64)], h, w, fast);
+            PdqAlgorithm.BlurAndDecimate((float[])luma.Clone(), new float[w * h], new float[(64 * h) + PdqAlgorithm.StripLength(w)], new float[Math.Max(Math.Max(w, h), 64)], h, w, fast);
 
             Assert.Equal(reference, fast);
         }, iter: 60);
