@@ -71,32 +71,93 @@ internal static class PdqAlgorithm
     {
         for (var y = 0; y < height; y++)
         {
-            var row = pixels.Slice(y * stride);
-            var dst = luma.Slice(y * width, width);
-            if (bytesPerPixel == 1)
-            {
-                for (var x = 0; x < width; x++)
-                {
-                    dst[x] = row[x];
-                }
-            }
-            else
-            {
-                LumaRow(row, bytesPerPixel, dst);
-            }
+            LumaRow(pixels.Slice(y * stride), bytesPerPixel, luma.Slice(y * width, width));
         }
     }
 
-    /// <summary>One row of RGB(A) to luma; alpha is ignored as the reference (CImg) does.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    /// <summary>
+    /// One row to luma, dst.Length pixels from the start of <paramref name="row"/>; alpha is ignored
+    /// as the reference (CImg) does. RGBA rows go eight pixels at a time, each lane computing
+    /// (0.299 R + 0.587 G) + 0.114 B with the scalar roundings.
+    /// </summary>
     public static void LumaRow(ReadOnlySpan<byte> row, int bytesPerPixel, Span<float> dst)
     {
+        _ = row[(dst.Length * bytesPerPixel) - 1];
         ref var p = ref MemoryMarshal.GetReference(row);
-        for (var x = 0; x < dst.Length; x++)
+        ref var d = ref MemoryMarshal.GetReference(dst);
+        var x = 0;
+        if (bytesPerPixel == 1)
+        {
+            for (; x < dst.Length; x++)
+            {
+                Unsafe.Add(ref d, x) = Unsafe.Add(ref p, x);
+            }
+            return;
+        }
+        if (bytesPerPixel == 4 && Vector256.IsHardwareAccelerated)
+        {
+            for (; x + 8 <= dst.Length; x += 8)
+            {
+                LumaOf8(Vector256.LoadUnsafe(ref Unsafe.As<byte, int>(ref Unsafe.Add(ref p, x * 4)))).StoreUnsafe(ref d, (nuint)x);
+            }
+        }
+        for (; x < dst.Length; x++)
         {
             var o = x * bytesPerPixel;
+            Unsafe.Add(ref d, x) = (LumaR * Unsafe.Add(ref p, o)) + (LumaG * Unsafe.Add(ref p, o + 1)) + (LumaB * Unsafe.Add(ref p, o + 2));
+        }
+    }
+
+    /// <summary>
+    /// One resampled row: dst[x] is the luma of the pixel at byte offset <paramref name="byteOffsets"/>[x]
+    /// (nearest neighbour). RGBA pixels are gathered eight at a time.
+    /// </summary>
+    public static unsafe void LumaRowSampled(ReadOnlySpan<byte> row, int bytesPerPixel, ReadOnlySpan<int> byteOffsets, Span<float> dst)
+    {
+        _ = byteOffsets[dst.Length - 1];
+        if (byteOffsets[dst.Length - 1] + bytesPerPixel > row.Length || byteOffsets[0] < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(byteOffsets), "a sample lies outside the row");
+        }
+        ref var p = ref MemoryMarshal.GetReference(row);
+        var x = 0;
+        if (bytesPerPixel == 1)
+        {
+            for (; x < dst.Length; x++)
+            {
+                dst[x] = Unsafe.Add(ref p, byteOffsets[x]);
+            }
+            return;
+        }
+        if (bytesPerPixel == 4 && Avx2.IsSupported)
+        {
+            // Offsets ascend (nearest-neighbour map), so the last one bounds every gather.
+            fixed (byte* rp = row)
+            fixed (int* op = byteOffsets)
+            fixed (float* dp = dst)
+            {
+                for (; x + 8 <= dst.Length; x += 8)
+                {
+                    var pixels = Avx2.GatherVector256((int*)rp, Avx.LoadVector256(op + x), 1);
+                    Avx.Store(dp + x, LumaOf8(pixels));
+                }
+            }
+        }
+        for (; x < dst.Length; x++)
+        {
+            var o = byteOffsets[x];
             dst[x] = (LumaR * Unsafe.Add(ref p, o)) + (LumaG * Unsafe.Add(ref p, o + 1)) + (LumaB * Unsafe.Add(ref p, o + 2));
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> LumaOf8(Vector256<int> rgba)
+    {
+        var mask = Vector256.Create(0xFF);
+        var r = Vector256.ConvertToSingle(rgba & mask);
+        var g = Vector256.ConvertToSingle((rgba >>> 8) & mask);
+        var b = Vector256.ConvertToSingle((rgba >>> 16) & mask);
+        return ((Vector256.Create(LumaR) * r) + (Vector256.Create(LumaG) * g)) + (Vector256.Create(LumaB) * b);
     }
 
     /// <summary>

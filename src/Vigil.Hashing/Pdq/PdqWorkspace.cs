@@ -158,23 +158,8 @@ public sealed class PdqWorkspace
         }
         for (var y = 0; y < h; y++)
         {
-            var row = pixels.Slice(PdqAlgorithm.SampleIndex(y, height, h) * stride);
-            var dst = luma.Slice(y * w, w);
-            if (bytesPerPixel == 1)
-            {
-                for (var x = 0; x < w; x++)
-                {
-                    dst[x] = row[map[x]];
-                }
-            }
-            else
-            {
-                for (var x = 0; x < w; x++)
-                {
-                    var o = map[x];
-                    dst[x] = (PdqAlgorithm.LumaR * row[o]) + (PdqAlgorithm.LumaG * row[o + 1]) + (PdqAlgorithm.LumaB * row[o + 2]);
-                }
-            }
+            var row = pixels.Slice(PdqAlgorithm.SampleIndex(y, height, h) * stride, width * bytesPerPixel);
+            PdqAlgorithm.LumaRowSampled(row, bytesPerPixel, map, luma.Slice(y * w, w));
         }
         return (w, h);
     }

@@ -147,6 +147,9 @@ public class PdqPropertyTests
             }
         }
         Assert.Equal(PdqHasher.HashRgb(small, 512, 512, 3, 512 * 3), big);
+        // RGBA goes through the gathering (vector) path, RGB through the scalar one: same result.
+        var rgba = TestImages.WithAlpha(rgb, i => (byte)i);
+        Assert.Equal(big, PdqHasher.HashRgb(rgba, 1200, 700, 4, 1200 * 4));
     }
 
     [Fact]
