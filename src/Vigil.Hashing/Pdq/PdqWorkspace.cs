@@ -29,14 +29,18 @@ public sealed class PdqWorkspace
     public PdqResult HashLuma(ReadOnlySpan<float> luma, int width, int height)
     {
         CopyLuma(luma, width, height);
-        return HashLoadedLuma(width, height);
+        var result = HashLoadedLuma(width, height);
+        TrimLargeBuffers();
+        return result;
     }
 
     /// <summary>The eight dihedral PDQ hashes of a luma plane from one pass: the reference's pdqDihedralHash256esFromFloatLuma.</summary>
     public PdqDihedral HashLumaDihedral(ReadOnlySpan<float> luma, int width, int height)
     {
         CopyLuma(luma, width, height);
-        return HashLoadedLumaDihedral(width, height);
+        var result = HashLoadedLumaDihedral(width, height);
+        TrimLargeBuffers();
+        return result;
     }
 
     /// <summary>
@@ -60,30 +64,78 @@ public sealed class PdqWorkspace
     /// <exception cref="ImageDecodeException">The file cannot be read or is not an acceptable image.</exception>
     public PdqResult HashFile(string path)
     {
-        var (w, h) = ImageLumaDecoder.DecodeFile(path, this);
-        return HashLoadedLuma(w, h);
+        try
+        {
+            var (w, h) = ImageLumaDecoder.DecodeFile(path, this);
+            return HashLoadedLuma(w, h);
+        }
+        finally
+        {
+            TrimLargeBuffers();
+        }
     }
 
     /// <summary>The dihedral form of <see cref="HashFile"/>.</summary>
     public PdqDihedral HashFileDihedral(string path)
     {
-        var (w, h) = ImageLumaDecoder.DecodeFile(path, this);
-        return HashLoadedLumaDihedral(w, h);
+        try
+        {
+            var (w, h) = ImageLumaDecoder.DecodeFile(path, this);
+            return HashLoadedLumaDihedral(w, h);
+        }
+        finally
+        {
+            TrimLargeBuffers();
+        }
     }
 
     /// <summary>Decodes an encoded image (JPEG, PNG, WebP, GIF, BMP...) and hashes it.</summary>
     /// <exception cref="ImageDecodeException">The bytes are not an acceptable image.</exception>
     public PdqResult HashImage(ReadOnlySpan<byte> encoded, string? name = null)
     {
-        var (w, h) = ImageLumaDecoder.DecodeBytes(encoded, name, this);
-        return HashLoadedLuma(w, h);
+        try
+        {
+            var (w, h) = ImageLumaDecoder.DecodeBytes(encoded, name, this);
+            return HashLoadedLuma(w, h);
+        }
+        finally
+        {
+            TrimLargeBuffers();
+        }
     }
 
     /// <summary>The dihedral form of <see cref="HashImage"/>.</summary>
     public PdqDihedral HashImageDihedral(ReadOnlySpan<byte> encoded, string? name = null)
     {
-        var (w, h) = ImageLumaDecoder.DecodeBytes(encoded, name, this);
-        return HashLoadedLumaDihedral(w, h);
+        try
+        {
+            var (w, h) = ImageLumaDecoder.DecodeBytes(encoded, name, this);
+            return HashLoadedLumaDihedral(w, h);
+        }
+        finally
+        {
+            TrimLargeBuffers();
+        }
+    }
+
+    /// <summary>
+    /// Drops buffers a rare huge image grew, so a long-lived (or per-thread) workspace does not keep
+    /// hundreds of megabytes; the usual 512x512 plane and row buffers stay.
+    /// </summary>
+    private void TrimLargeBuffers()
+    {
+        const int KeepBytes = 16 << 20;
+        const int KeepFloats = 4 << 20;
+        if (_pixels.Length > KeepBytes)
+        {
+            _pixels = [];
+        }
+        if (_luma.Length > KeepFloats || _scratch.Length > KeepFloats)
+        {
+            _luma = [];
+            _scratch = [];
+            _small = [];
+        }
     }
 
     internal Span<float> LumaBuffer(int count)

@@ -233,4 +233,28 @@ public class ImageDecodingTests
 
         Assert.True(full.Hash.DistanceTo(scaled.Hash) <= 10, $"distance {full.Hash.DistanceTo(scaled.Hash)}");
     }
+
+    [Fact]
+    public void GreyJpeg_DecodesAsGrey()
+    {
+        var grey = TestImages.GreyFrom(s_rgb);
+        var asRgb = grey.SelectMany(g => new[] { g, g, g }).ToArray();
+        var jpeg = TestImages.Jpeg(asRgb, W, H, quality: 100);
+
+        var result = PdqHasher.HashImage(jpeg);
+
+        Assert.True(result.Hash.DistanceTo(PdqHasher.HashRgb(grey, W, H, 1, W).Hash) <= 10);
+    }
+
+    [Fact]
+    public void Workspace_SurvivesARefusedImageAndHashesTheNextOne()
+    {
+        var workspace = new PdqWorkspace();
+        var png = TestImages.Png(W, H, 8, 2, s_rgb);
+
+        Assert.Throws<ImageDecodeException>(() => workspace.HashImage(TestImages.Gif(3)));
+        Assert.Throws<ImageDecodeException>(() => workspace.HashImage(png.AsSpan(0, png.Length - 30)));
+
+        Assert.Equal(HashOfRgb(s_rgb), workspace.HashImage(png));
+    }
 }
