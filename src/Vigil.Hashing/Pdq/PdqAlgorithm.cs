@@ -82,6 +82,10 @@ internal static class PdqAlgorithm
     /// </summary>
     public static void LumaRow(ReadOnlySpan<byte> row, int bytesPerPixel, Span<float> dst)
     {
+        if (dst.IsEmpty)
+        {
+            return;
+        }
         _ = row[(dst.Length * bytesPerPixel) - 1];
         ref var p = ref MemoryMarshal.GetReference(row);
         ref var d = ref MemoryMarshal.GetReference(dst);
@@ -114,6 +118,10 @@ internal static class PdqAlgorithm
     /// </summary>
     public static unsafe void LumaRowSampled(ReadOnlySpan<byte> row, int bytesPerPixel, ReadOnlySpan<int> byteOffsets, Span<float> dst)
     {
+        if (dst.IsEmpty)
+        {
+            return;
+        }
         _ = byteOffsets[dst.Length - 1];
         if (byteOffsets[dst.Length - 1] + bytesPerPixel > row.Length || byteOffsets[0] < 0)
         {

@@ -130,6 +130,20 @@ public class PdqPropertyTests
         Assert.Equal(default, PdqHasher.HashLumaDihedral(luma, 4, 100));
     }
 
+    [Theory]
+    [InlineData(0, 10)]
+    [InlineData(10, 0)]
+    [InlineData(0, 0)]
+    [InlineData(4, 600)]
+    [InlineData(700, 3)]
+    public void HashRgb_EmptyOrTinyImages_GetZeroHash(int width, int height)
+    {
+        var pixels = new byte[Math.Max(1, width * height * 4)];
+
+        Assert.Equal(new PdqResult(Hash256.Zero, 0), PdqHasher.HashRgb(pixels, width, height, 4, width * 4));
+        Assert.Equal(new PdqResult(Hash256.Zero, 0), PdqHasher.HashRgb(pixels, width, height, 1, width));
+    }
+
     [Fact]
     public void HashRgb_OverSizedSidesAreResampledTo512()
     {
