@@ -310,49 +310,89 @@ internal sealed unsafe class StaticSegment : IDisposable
 
     private void BuildTables(int first, int last)
     {
+        // Two scratch arrays of (key << 32 | position), shared by the tables of this group; in
+        // huge pages too, as the radix passes write to thousands of places at once.
+        using var keyed = new NativeBuffer(8L * Count, zero: false);
+        using var swap = new NativeBuffer(8L * Count, zero: false);
         for (var t = first; t < last; t++)
         {
-            BuildTable(t);
+            BuildTable(t, (ulong*)keyed.Pointer, (ulong*)swap.Pointer);
         }
     }
 
-    // Counting sort: histogram, prefix sums, scatter, then shift the ends back to starts. One table
-    // at a time, so that its offsets array stays in cache. Optimised at once: it runs once per
+    // The postings are the positions sorted by chunk value: an LSD radix sort in two passes of at
+    // most 12 bits, whose scattered writes go to 4096 sequential streams, then one sequential walk
+    // that writes both arrays. A counting sort straight into the table would make two random
+    // accesses per hash into arrays far larger than the caches. Optimised at once: it runs once per
     // build, too few calls for tiered compilation to reach its optimised code.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void BuildTable(int t)
+    private void BuildTable(int t, ulong* keyed, ulong* swap)
     {
         var start = Layout.Starts[t];
         var width = Layout.Widths[t];
         var buckets = 1 << width;
-        var offsetBuffer = new NativeBuffer(4L * (buckets + 1), zero: true);
+        var offsetBuffer = new NativeBuffer(4L * (buckets + 1), zero: false);
         var postingBuffer = new NativeBuffer(4L * Count, zero: false);
         _offsets[t] = offsetBuffer;
         _postings[t] = postingBuffer;
         var offsets = (int*)offsetBuffer.Pointer;
         var postings = (int*)postingBuffer.Pointer;
 
+        var lowBits = (width + 1) / 2;
+        var lowMask = (1u << lowBits) - 1;
+        Span<int> low = stackalloc int[1 << lowBits];
+        Span<int> high = stackalloc int[1 << (width - lowBits)];
+        low.Clear();
+        high.Clear();
         var h = _hashes;
         for (var position = 0; position < Count; position++, h += 4)
         {
-            offsets[MultiIndexLayout.Extract(h[0], h[1], h[2], h[3], start, width) + 1]++;
+            var key = MultiIndexLayout.Extract(h[0], h[1], h[2], h[3], start, width);
+            keyed[position] = ((ulong)key << 32) | (uint)position;
+            low[(int)(key & lowMask)]++;
+            high[(int)(key >> lowBits)]++;
         }
-        for (var k = 1; k <= buckets; k++)
+        ExclusivePrefixSum(low);
+        ExclusivePrefixSum(high);
+        for (var i = 0; i < Count; i++)
         {
-            offsets[k] += offsets[k - 1];
+            var item = keyed[i];
+            swap[low[(int)((item >> 32) & lowMask)]++] = item;
         }
-        h = _hashes;
-        for (var position = 0; position < Count; position++, h += 4)
+        for (var i = 0; i < Count; i++)
         {
-            postings[offsets[MultiIndexLayout.Extract(h[0], h[1], h[2], h[3], start, width)]++] = position;
+            var item = swap[i];
+            keyed[high[(int)(item >> (32 + lowBits))]++] = item;
         }
-        for (var k = buckets; k >= 1; k--)
-        {
-            offsets[k] = offsets[k - 1];
-        }
-        offsets[0] = 0;
 
+        // offsets[b] = index of the first posting whose key is >= b.
+        var next = 0;
+        for (var i = 0; i < Count; i++)
+        {
+            var item = keyed[i];
+            var key = (int)(item >> 32);
+            while (next <= key)
+            {
+                offsets[next++] = i;
+            }
+            postings[i] = (int)item;
+        }
+        while (next <= buckets)
+        {
+            offsets[next++] = Count;
+        }
         _tables[t] = new Table(offsets, postings, start, width);
+    }
+
+    private static void ExclusivePrefixSum(Span<int> counts)
+    {
+        var sum = 0;
+        for (var i = 0; i < counts.Length; i++)
+        {
+            var c = counts[i];
+            counts[i] = sum;
+            sum += c;
+        }
     }
 
     private readonly struct Table(int* offsets, int* postings, int start, int width)
