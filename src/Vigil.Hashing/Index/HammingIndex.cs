@@ -19,6 +19,7 @@ public sealed class HammingIndex : IDisposable
     private readonly Lock _writerGate = new();
     private StaticSegment _static;
     private DeltaSegment _delta = new();
+    private bool _disposed;
 
     /// <summary>Creates an empty index; fill it with <see cref="Add"/> or use <see cref="Build"/>.</summary>
     public HammingIndex(HammingIndexOptions? options = null)
@@ -106,18 +107,13 @@ public sealed class HammingIndex : IDisposable
                 }
             }
         }
-        var words = StaticSegment.AllocateHashWords(count, out var skew);
+        var buffer = StaticSegment.AllocateHashes(count);
         for (var i = 0; i < count; i++)
         {
-            ref readonly var h = ref hashes[order is null ? i : order[i]];
-            var w = skew + (4 * i);
-            words[w] = h.W0;
-            words[w + 1] = h.W1;
-            words[w + 2] = h.W2;
-            words[w + 3] = h.W3;
+            StaticSegment.WriteHash(buffer, i, hashes[order is null ? i : order[i]]);
         }
         var chunks = options.ChunkCount ?? MultiIndexLayout.ChooseChunkCount(count);
-        return new HammingIndex(options, StaticSegment.Build(words, skew, sortedIds, count, chunks, options.MaxBuildParallelism));
+        return new HammingIndex(options, StaticSegment.Build(buffer, sortedIds, count, chunks, options.MaxBuildParallelism));
     }
 
     /// <summary>Adds an entry; it is searchable as soon as this returns.</summary>
@@ -126,6 +122,7 @@ public sealed class HammingIndex : IDisposable
     {
         lock (_writerGate)
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             if (_delta.Contains(id) || _static.FindLive(id) >= 0)
             {
                 throw new ArgumentException($"id {id} is already in the index; remove it first", nameof(id));
@@ -148,6 +145,7 @@ public sealed class HammingIndex : IDisposable
     {
         lock (_writerGate)
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             var inDelta = _delta.Contains(id);
             var position = inDelta ? -1 : _static.FindLive(id);
             if (!inDelta && position < 0)
@@ -183,6 +181,7 @@ public sealed class HammingIndex : IDisposable
     {
         lock (_writerGate)
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             // Only the writer mutates, and it holds the gate, so reading the segments here is safe.
             var segment = _static;
             var delta = _delta;
@@ -196,7 +195,7 @@ public sealed class HammingIndex : IDisposable
             }
             Array.Sort(deltaOrder, deltaSlots);
 
-            var words = StaticSegment.AllocateHashWords(count, out var skew);
+            var buffer = StaticSegment.AllocateHashes(count);
             var ids = new long[count];
             var n = 0;
             var d = 0;
@@ -206,16 +205,16 @@ public sealed class HammingIndex : IDisposable
                 // Merge the two id-sorted runs; ids are unique across them.
                 while (d < deltaOrder.Length && (position == segment.Count || deltaOrder[d] < baseId))
                 {
-                    Put(words, skew, ids, n++, deltaOrder[d], delta.HashAt(deltaSlots[d]));
+                    Put(buffer, ids, n++, deltaOrder[d], delta.HashAt(deltaSlots[d]));
                     d++;
                 }
                 if (position < segment.Count && !segment.IsRemoved(position))
                 {
-                    Put(words, skew, ids, n++, baseId, segment.HashAt(position));
+                    Put(buffer, ids, n++, baseId, segment.HashAt(position));
                 }
             }
             var chunks = _options.ChunkCount ?? MultiIndexLayout.ChooseChunkCount(count);
-            var rebuilt = StaticSegment.Build(words, skew, ids, count, chunks, _options.MaxBuildParallelism);
+            var rebuilt = StaticSegment.Build(buffer, ids, count, chunks, _options.MaxBuildParallelism);
 
             _lock.EnterWriteLock();
             try
@@ -227,6 +226,8 @@ public sealed class HammingIndex : IDisposable
             {
                 _lock.ExitWriteLock();
             }
+            // Searches read the segment only under the read lock, so none can still be using the old one.
+            segment.Dispose();
         }
     }
 
@@ -274,8 +275,31 @@ public sealed class HammingIndex : IDisposable
         }
     }
 
-    /// <summary>Releases the reader/writer lock.</summary>
-    public void Dispose() => _lock.Dispose();
+    /// <summary>
+    /// Frees the index's unmanaged arrays (about all of its memory) once running searches finish; later
+    /// calls throw <see cref="ObjectDisposedException"/>. Call it when no other thread will use the index.
+    /// </summary>
+    public void Dispose()
+    {
+        lock (_writerGate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _lock.EnterWriteLock();
+            try
+            {
+                _disposed = true;
+                _static.Dispose();
+            }
+            finally
+            {
+                _lock.ExitWriteLock();
+            }
+            _lock.Dispose();
+        }
+    }
 
     /// <summary>Search with the probe/scan choice forced, so tests can check both paths at every radius.</summary>
     internal void Search(in Hash256 query, int maxDistance, List<HammingMatch> results, SearchStrategy strategy)
@@ -318,13 +342,9 @@ public sealed class HammingIndex : IDisposable
         }
     }
 
-    private static void Put(ulong[] words, int skew, long[] ids, int n, long id, Hash256 hash)
+    private static void Put(NativeBuffer hashes, long[] ids, int n, long id, Hash256 hash)
     {
-        var w = skew + (4 * n);
-        words[w] = hash.W0;
-        words[w + 1] = hash.W1;
-        words[w + 2] = hash.W2;
-        words[w + 3] = hash.W3;
+        StaticSegment.WriteHash(hashes, n, hash);
         ids[n] = id;
     }
 
@@ -342,8 +362,7 @@ public sealed class HammingIndex : IDisposable
 
     private static StaticSegment EmptyStatic(HammingIndexOptions options)
     {
-        var words = StaticSegment.AllocateHashWords(0, out var skew);
-        return StaticSegment.Build(words, skew, [], 0, options.ChunkCount ?? MultiIndexLayout.ChooseChunkCount(0), 1);
+        return StaticSegment.Build(StaticSegment.AllocateHashes(0), [], 0, options.ChunkCount ?? MultiIndexLayout.ChooseChunkCount(0), 1);
     }
 
     private static void ValidateRadius(int maxDistance)

@@ -50,7 +50,7 @@ internal sealed class MultiIndexLayout
     public static int ChooseChunkCount(long count)
     {
         var bits = Math.Log2(Math.Max(count, 2));
-        var m = (int)Math.Ceiling(Hash256.Bits / bits);
+        var m = (int)Math.Round(Hash256.Bits / bits);
         return Math.Clamp(m, MinChunks, MaxChunks);
     }
 

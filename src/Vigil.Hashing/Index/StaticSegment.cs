@@ -9,7 +9,7 @@ namespace Vigil.Hashing.Index;
 /// id, and one CSR table per chunk (an offsets array over every chunk value plus the positions sorted
 /// by chunk value). Only the tombstone bits change after the build.
 /// </summary>
-internal sealed unsafe class StaticSegment
+internal sealed unsafe class StaticSegment : IDisposable
 {
     // How far ahead the probe and verify loops prefetch: enough to keep several misses in flight.
     private const int PrefetchDistance = 24;
@@ -23,37 +23,37 @@ internal sealed unsafe class StaticSegment
     [ThreadStatic]
     private static SearchScratch? t_scratch;
 
-    private readonly ulong[] _words;
+    private readonly NativeBuffer _hashBuffer;
     private readonly ulong* _hashes;
     private readonly long[] _ids;
     private readonly ulong[] _tombstones;
-    private readonly int[][] _offsets;
-    private readonly int[][] _postings;
+    private readonly NativeBuffer?[] _offsets;
+    private readonly NativeBuffer?[] _postings;
     private readonly Table[] _tables;
     private readonly bool[] _scanIsCheaper;
 
-    private StaticSegment(ulong[] words, ulong* hashes, long[] ids, int count, MultiIndexLayout layout, int parallelism)
+    private StaticSegment(NativeBuffer hashBuffer, long[] ids, int count, MultiIndexLayout layout, int parallelism)
     {
-        _words = words;
-        _hashes = hashes;
+        _hashBuffer = hashBuffer;
+        _hashes = (ulong*)hashBuffer.Pointer;
         _ids = ids;
         Count = count;
         Layout = layout;
         _tombstones = new ulong[(count + 63) / 64];
         var m = layout.ChunkCount;
-        _offsets = new int[m][];
-        _postings = new int[m][];
+        _offsets = new NativeBuffer?[m];
+        _postings = new NativeBuffer?[m];
         _tables = new Table[m];
-        if (parallelism <= 1 || m == 1)
+        // Tables are built in groups, one group per thread.
+        var groups = Math.Clamp(parallelism, 1, m);
+        if (groups == 1)
         {
-            for (var t = 0; t < m; t++)
-            {
-                BuildTable(t);
-            }
+            BuildTables(0, m);
         }
         else
         {
-            Parallel.For(0, m, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, BuildTable);
+            Parallel.For(0, groups, new ParallelOptions { MaxDegreeOfParallelism = groups },
+                g => BuildTables(g * m / groups, (g + 1) * m / groups));
         }
         _scanIsCheaper = new bool[Hash256.Bits + 1];
         for (var r = 0; r <= Hash256.Bits; r++)
@@ -75,10 +75,10 @@ internal sealed unsafe class StaticSegment
     {
         get
         {
-            var bytes = (_words.LongLength * 8) + (_ids.LongLength * 8) + (_tombstones.LongLength * 8);
+            var bytes = _hashBuffer.Length + (_ids.LongLength * 8) + (_tombstones.LongLength * 8);
             for (var t = 0; t < _offsets.Length; t++)
             {
-                bytes += (_offsets[t].LongLength * 4) + (_postings[t].LongLength * 4);
+                bytes += (_offsets[t]?.Length ?? 0) + (_postings[t]?.Length ?? 0);
             }
             return bytes;
         }
@@ -88,22 +88,37 @@ internal sealed unsafe class StaticSegment
     public bool ScanIsCheaper(int radius) => _scanIsCheaper[radius];
 
     /// <summary>
-    /// Allocates the pinned hash array (4 words per hash) and returns the word index of hash 0,
-    /// chosen so that every hash sits inside one 64-byte cache line.
+    /// Allocates the contiguous hash array (32 bytes per hash, 64-byte aligned, so every hash sits
+    /// inside one cache line); fill it with <see cref="WriteHash"/>.
     /// </summary>
-    public static ulong[] AllocateHashWords(int count, out int skew)
+    public static NativeBuffer AllocateHashes(int count) => new(32L * count, zero: false);
+
+    public static void WriteHash(NativeBuffer hashes, int position, in Hash256 hash)
     {
-        var words = GC.AllocateUninitializedArray<ulong>((4 * count) + 8, pinned: true);
-        var address = (nuint)Unsafe.AsPointer(ref words[0]);
-        skew = (int)(((64 - (address & 63)) & 63) / 8);
-        return words;
+        if ((ulong)position >= (ulong)(hashes.Length / 32))
+        {
+            throw new ArgumentOutOfRangeException(nameof(position));
+        }
+        var h = (ulong*)hashes.Pointer + (4L * position);
+        h[0] = hash.W0;
+        h[1] = hash.W1;
+        h[2] = hash.W2;
+        h[3] = hash.W3;
     }
 
-    /// <summary>Builds the tables over hashes already written at <paramref name="skew"/> and ids sorted ascending.</summary>
-    public static StaticSegment Build(ulong[] words, int skew, long[] ids, int count, int chunkCount, int parallelism)
+    /// <summary>Builds the tables over <paramref name="count"/> written hashes with ids sorted ascending; takes ownership of the buffer.</summary>
+    public static StaticSegment Build(NativeBuffer hashes, long[] ids, int count, int chunkCount, int parallelism) =>
+        new(hashes, ids, count, new MultiIndexLayout(chunkCount), parallelism);
+
+    /// <summary>Frees the unmanaged arrays; no search may run on this segment afterwards.</summary>
+    public void Dispose()
     {
-        var hashes = (ulong*)Unsafe.AsPointer(ref words[0]) + skew;
-        return new StaticSegment(words, hashes, ids, count, new MultiIndexLayout(chunkCount), parallelism);
+        _hashBuffer.Dispose();
+        for (var t = 0; t < _offsets.Length; t++)
+        {
+            _offsets[t]?.Dispose();
+            _postings[t]?.Dispose();
+        }
     }
 
     public long IdAt(int position) => _ids[position];
@@ -148,6 +163,7 @@ internal sealed unsafe class StaticSegment
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Scan(in Hash256 query, int radius, List<HammingMatch> results)
     {
         ulong q0 = query.W0, q1 = query.W1, q2 = query.W2, q3 = query.W3;
@@ -166,6 +182,7 @@ internal sealed unsafe class StaticSegment
     // Four passes so that each pass's random reads are prefetched before they are needed:
     // bucket keys, offsets (prefetched ahead), postings (prefetched when the range is known),
     // then the full hashes of the candidates (prefetched ahead) verified with 4 popcounts.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Probe(in Hash256 query, int radius, List<HammingMatch> results)
     {
         var s = t_scratch ??= new SearchScratch();
@@ -291,40 +308,91 @@ internal sealed unsafe class StaticSegment
         }
     }
 
-    private void BuildTable(int t)
+    private void BuildTables(int first, int last)
+    {
+        // Two scratch arrays of (key << 32 | position), shared by the tables of this group; in
+        // huge pages too, as the radix passes write to thousands of places at once.
+        using var keyed = new NativeBuffer(8L * Count, zero: false);
+        using var swap = new NativeBuffer(8L * Count, zero: false);
+        for (var t = first; t < last; t++)
+        {
+            BuildTable(t, (ulong*)keyed.Pointer, (ulong*)swap.Pointer);
+        }
+    }
+
+    // The postings are the positions sorted by chunk value: an LSD radix sort in two passes of at
+    // most 12 bits, whose scattered writes go to 4096 sequential streams, then one sequential walk
+    // that writes both arrays. A counting sort straight into the table would make two random
+    // accesses per hash into arrays far larger than the caches. Optimised at once: it runs once per
+    // build, too few calls for tiered compilation to reach its optimised code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void BuildTable(int t, ulong* keyed, ulong* swap)
     {
         var start = Layout.Starts[t];
         var width = Layout.Widths[t];
         var buckets = 1 << width;
-        var offsetArray = GC.AllocateArray<int>(buckets + 1, pinned: true);
-        var postingArray = GC.AllocateUninitializedArray<int>(Count, pinned: true);
-        var offsets = (int*)Unsafe.AsPointer(ref offsetArray[0]);
-        var postings = Count == 0 ? null : (int*)Unsafe.AsPointer(ref postingArray[0]);
+        var offsetBuffer = new NativeBuffer(4L * (buckets + 1), zero: false);
+        var postingBuffer = new NativeBuffer(4L * Count, zero: false);
+        _offsets[t] = offsetBuffer;
+        _postings[t] = postingBuffer;
+        var offsets = (int*)offsetBuffer.Pointer;
+        var postings = (int*)postingBuffer.Pointer;
 
-        // Counting sort: histogram, prefix sums, scatter, then shift the ends back to starts.
+        var lowBits = (width + 1) / 2;
+        var lowMask = (1u << lowBits) - 1;
+        Span<int> low = stackalloc int[1 << lowBits];
+        Span<int> high = stackalloc int[1 << (width - lowBits)];
+        low.Clear();
+        high.Clear();
         var h = _hashes;
         for (var position = 0; position < Count; position++, h += 4)
         {
-            offsets[MultiIndexLayout.Extract(h[0], h[1], h[2], h[3], start, width) + 1]++;
+            var key = MultiIndexLayout.Extract(h[0], h[1], h[2], h[3], start, width);
+            keyed[position] = ((ulong)key << 32) | (uint)position;
+            low[(int)(key & lowMask)]++;
+            high[(int)(key >> lowBits)]++;
         }
-        for (var k = 1; k <= buckets; k++)
+        ExclusivePrefixSum(low);
+        ExclusivePrefixSum(high);
+        for (var i = 0; i < Count; i++)
         {
-            offsets[k] += offsets[k - 1];
+            var item = keyed[i];
+            swap[low[(int)((item >> 32) & lowMask)]++] = item;
         }
-        h = _hashes;
-        for (var position = 0; position < Count; position++, h += 4)
+        for (var i = 0; i < Count; i++)
         {
-            postings[offsets[MultiIndexLayout.Extract(h[0], h[1], h[2], h[3], start, width)]++] = position;
+            var item = swap[i];
+            keyed[high[(int)(item >> (32 + lowBits))]++] = item;
         }
-        for (var k = buckets; k >= 1; k--)
-        {
-            offsets[k] = offsets[k - 1];
-        }
-        offsets[0] = 0;
 
-        _offsets[t] = offsetArray;
-        _postings[t] = postingArray;
+        // offsets[b] = index of the first posting whose key is >= b.
+        var next = 0;
+        for (var i = 0; i < Count; i++)
+        {
+            var item = keyed[i];
+            var key = (int)(item >> 32);
+            while (next <= key)
+            {
+                offsets[next++] = i;
+            }
+            postings[i] = (int)item;
+        }
+        while (next <= buckets)
+        {
+            offsets[next++] = Count;
+        }
         _tables[t] = new Table(offsets, postings, start, width);
+    }
+
+    private static void ExclusivePrefixSum(Span<int> counts)
+    {
+        var sum = 0;
+        for (var i = 0; i < counts.Length; i++)
+        {
+            var c = counts[i];
+            counts[i] = sum;
+            sum += c;
+        }
     }
 
     private readonly struct Table(int* offsets, int* postings, int start, int width)

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Vigil.Hashing.Pdq;
 
@@ -70,32 +71,101 @@ internal static class PdqAlgorithm
     {
         for (var y = 0; y < height; y++)
         {
-            var row = pixels.Slice(y * stride);
-            var dst = luma.Slice(y * width, width);
-            if (bytesPerPixel == 1)
-            {
-                for (var x = 0; x < width; x++)
-                {
-                    dst[x] = row[x];
-                }
-            }
-            else
-            {
-                LumaRow(row, bytesPerPixel, dst);
-            }
+            LumaRow(pixels.Slice(y * stride), bytesPerPixel, luma.Slice(y * width, width));
         }
     }
 
-    /// <summary>One row of RGB(A) to luma; alpha is ignored as the reference (CImg) does.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    /// <summary>
+    /// One row to luma, dst.Length pixels from the start of <paramref name="row"/>; alpha is ignored
+    /// as the reference (CImg) does. RGBA rows go eight pixels at a time, each lane computing
+    /// (0.299 R + 0.587 G) + 0.114 B with the scalar roundings.
+    /// </summary>
     public static void LumaRow(ReadOnlySpan<byte> row, int bytesPerPixel, Span<float> dst)
     {
+        if (dst.IsEmpty)
+        {
+            return;
+        }
+        _ = row[(dst.Length * bytesPerPixel) - 1];
         ref var p = ref MemoryMarshal.GetReference(row);
-        for (var x = 0; x < dst.Length; x++)
+        ref var d = ref MemoryMarshal.GetReference(dst);
+        var x = 0;
+        if (bytesPerPixel == 1)
+        {
+            for (; x < dst.Length; x++)
+            {
+                Unsafe.Add(ref d, x) = Unsafe.Add(ref p, x);
+            }
+            return;
+        }
+        if (bytesPerPixel == 4 && Vector256.IsHardwareAccelerated)
+        {
+            for (; x + 8 <= dst.Length; x += 8)
+            {
+                LumaOf8(Vector256.LoadUnsafe(ref Unsafe.As<byte, int>(ref Unsafe.Add(ref p, x * 4)))).StoreUnsafe(ref d, (nuint)x);
+            }
+        }
+        for (; x < dst.Length; x++)
         {
             var o = x * bytesPerPixel;
+            Unsafe.Add(ref d, x) = (LumaR * Unsafe.Add(ref p, o)) + (LumaG * Unsafe.Add(ref p, o + 1)) + (LumaB * Unsafe.Add(ref p, o + 2));
+        }
+    }
+
+    /// <summary>
+    /// One resampled row: dst[x] is the luma of the pixel at byte offset <paramref name="byteOffsets"/>[x]
+    /// (nearest neighbour). RGBA pixels are gathered eight at a time.
+    /// </summary>
+    public static unsafe void LumaRowSampled(ReadOnlySpan<byte> row, int bytesPerPixel, ReadOnlySpan<int> byteOffsets, Span<float> dst)
+    {
+        if (dst.IsEmpty)
+        {
+            return;
+        }
+        _ = byteOffsets[dst.Length - 1];
+        if (byteOffsets[dst.Length - 1] + bytesPerPixel > row.Length || byteOffsets[0] < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(byteOffsets), "a sample lies outside the row");
+        }
+        ref var p = ref MemoryMarshal.GetReference(row);
+        var x = 0;
+        if (bytesPerPixel == 1)
+        {
+            for (; x < dst.Length; x++)
+            {
+                dst[x] = Unsafe.Add(ref p, byteOffsets[x]);
+            }
+            return;
+        }
+        if (bytesPerPixel == 4 && Avx2.IsSupported)
+        {
+            // Offsets ascend (nearest-neighbour map), so the last one bounds every gather.
+            fixed (byte* rp = row)
+            fixed (int* op = byteOffsets)
+            fixed (float* dp = dst)
+            {
+                for (; x + 8 <= dst.Length; x += 8)
+                {
+                    var pixels = Avx2.GatherVector256((int*)rp, Avx.LoadVector256(op + x), 1);
+                    Avx.Store(dp + x, LumaOf8(pixels));
+                }
+            }
+        }
+        for (; x < dst.Length; x++)
+        {
+            var o = byteOffsets[x];
             dst[x] = (LumaR * Unsafe.Add(ref p, o)) + (LumaG * Unsafe.Add(ref p, o + 1)) + (LumaB * Unsafe.Add(ref p, o + 2));
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> LumaOf8(Vector256<int> rgba)
+    {
+        var mask = Vector256.Create(0xFF);
+        var r = Vector256.ConvertToSingle(rgba & mask);
+        var g = Vector256.ConvertToSingle((rgba >>> 8) & mask);
+        var b = Vector256.ConvertToSingle((rgba >>> 16) & mask);
+        return ((Vector256.Create(LumaR) * r) + (Vector256.Create(LumaG) * g)) + (Vector256.Create(LumaB) * b);
     }
 
     /// <summary>
@@ -174,14 +244,15 @@ internal static class PdqAlgorithm
     }
 
     /// <summary>
-    /// The same blur and decimation, fast: every box pass runs down the columns of a row-major
-    /// matrix with the columns in vector lanes (each lane the reference's scalar sequence), and the
-    /// row passes run on transposed copies. The last two passes only divide where a sample is taken.
+    /// The same blur and decimation, fast. Column passes run down a row-major matrix with the
+    /// columns in vector lanes; row passes take eight rows at a time, transposed in registers into
+    /// a strip (one vector per column, one lane per row), so again each lane runs the reference's
+    /// scalar sequence. The last two passes only divide where the 64x64 decimation samples.
     /// </summary>
     /// <param name="luma">rows x cols luma, row-major; overwritten.</param>
     /// <param name="scratch">at least rows x cols floats.</param>
-    /// <param name="small">at least 2 x 64 x max(rows, cols) floats.</param>
-    /// <param name="sums">at least max(rows, cols, 64) floats.</param>
+    /// <param name="small">at least rows x 64 + <see cref="StripLength"/>(cols) floats.</param>
+    /// <param name="sums">at least max(cols, 64) floats.</param>
     /// <param name="rows">image height.</param>
     /// <param name="cols">image width.</param>
     /// <param name="out64">64 x 64 result.</param>
@@ -189,7 +260,6 @@ internal static class PdqAlgorithm
     {
         var windowAlongRows = WindowSize(cols, Size64);
         var windowAlongCols = WindowSize(rows, Size64);
-        var n = rows * cols;
         Span<int> rowSamples = stackalloc int[Size64];
         Span<int> colSamples = stackalloc int[Size64];
         for (var k = 0; k < Size64; k++)
@@ -197,45 +267,186 @@ internal static class PdqAlgorithm
             rowSamples[k] = SampleIndex(k, rows, Size64);
             colSamples[k] = SampleIndex(k, cols, Size64);
         }
+        var sampled = small[..(rows * Size64)];
+        var strip = small.Slice(rows * Size64, StripLength(cols));
 
-        // Pass 1 (along rows): transpose so rows become columns, filter down, transpose back.
-        Transpose(luma[..n], scratch[..n], rows, cols);
-        BoxDown(scratch, luma, cols, rows, windowAlongRows, sums, default);
-        Transpose(luma[..n], scratch[..n], cols, rows);
-        // Pass 2 (along columns).
+        BoxAlongRows(luma, scratch, rows, cols, windowAlongRows, strip, default);
         BoxDown(scratch, luma, rows, cols, windowAlongCols, sums, default);
-        // Pass 3 (along rows), kept only at the 64 sampled columns: 64 x rows.
-        Transpose(luma[..n], scratch[..n], rows, cols);
-        var sampledCols = small[..(Size64 * rows)];
-        BoxDown(scratch, sampledCols, cols, rows, windowAlongRows, sums, colSamples);
-        // Pass 4 (along columns) on the rows x 64 transpose, kept only at the 64 sampled rows.
-        var sampledColsT = small.Slice(Size64 * rows, Size64 * rows);
-        Transpose(sampledCols, sampledColsT, Size64, rows);
-        BoxDown(sampledColsT, out64, rows, Size64, windowAlongCols, sums, rowSamples);
+        // Pass 3 keeps only the 64 sampled columns (rows x 64); pass 4 then only the 64 sampled rows.
+        BoxAlongRows(luma, sampled, rows, cols, windowAlongRows, strip, colSamples);
+        BoxDown(sampled, out64, rows, Size64, windowAlongCols, sums, rowSamples);
     }
 
-    /// <summary>Blocked transpose of a rows x cols row-major matrix into cols x rows.</summary>
-    public static void Transpose(ReadOnlySpan<float> src, Span<float> dst, int rows, int cols)
+    /// <summary>Scratch floats <see cref="BoxAlongRows"/> needs: the strip in, the strip out, one row.</summary>
+    public static int StripLength(int cols) => (8 * cols) + (8 * Math.Max(cols, Size64)) + cols;
+
+    /// <summary>
+    /// Box1D along every row of a rows x cols matrix. With <paramref name="samples"/> empty the output
+    /// is rows x cols; otherwise rows x samples.Length holding the filtered values at those columns.
+    /// </summary>
+    public static void BoxAlongRows(ReadOnlySpan<float> src, Span<float> dst, int rows, int cols, int window, Span<float> strip, ReadOnlySpan<int> samples)
     {
-        const int Block = 16;
-        ref var s = ref MemoryMarshal.GetReference(src);
-        ref var d = ref MemoryMarshal.GetReference(dst);
+        var outCols = samples.IsEmpty ? cols : samples.Length;
         _ = src[(rows * cols) - 1];
-        _ = dst[(rows * cols) - 1];
-        for (var i0 = 0; i0 < rows; i0 += Block)
+        _ = dst[(rows * outCols) - 1];
+        var r0 = 0;
+        if (Avx.IsSupported)
         {
-            var i1 = Math.Min(i0 + Block, rows);
-            for (var j0 = 0; j0 < cols; j0 += Block)
+            var t = MemoryMarshal.Cast<float, Vector256<float>>(strip[..(8 * cols)]);
+            var u = MemoryMarshal.Cast<float, Vector256<float>>(strip.Slice(8 * cols, 8 * Math.Max(cols, Size64)));
+            for (; r0 + 8 <= rows; r0 += 8)
             {
-                var j1 = Math.Min(j0 + Block, cols);
-                for (var i = i0; i < i1; i++)
-                {
-                    for (var j = j0; j < j1; j++)
-                    {
-                        Unsafe.Add(ref d, (j * rows) + i) = Unsafe.Add(ref s, (i * cols) + j);
-                    }
-                }
+                StripIn(src, r0, cols, t);
+                BoxVectors(t, u, cols, window, samples);
+                StripOut(u, dst, r0, outCols);
             }
+        }
+        var row = strip.Slice((8 * cols) + (8 * Math.Max(cols, Size64)), cols);
+        for (; r0 < rows; r0++)
+        {
+            if (samples.IsEmpty)
+            {
+                Box1D(src.Slice(r0 * cols, cols), dst.Slice(r0 * cols, cols), cols, 1, window);
+                continue;
+            }
+            Box1D(src.Slice(r0 * cols, cols), row, cols, 1, window);
+            for (var k = 0; k < samples.Length; k++)
+            {
+                dst[(r0 * outCols) + k] = row[samples[k]];
+            }
+        }
+    }
+
+    /// <summary>t[c] = column c of rows r0..r0+7 (lane r = row r0+r).</summary>
+    private static void StripIn(ReadOnlySpan<float> src, int r0, int cols, Span<Vector256<float>> t)
+    {
+        ref var s = ref MemoryMarshal.GetReference(src);
+        var c = 0;
+        for (; c + 8 <= cols; c += 8)
+        {
+            var b = (r0 * cols) + c;
+            Transpose8x8(
+                Vector256.LoadUnsafe(ref s, (nuint)b),
+                Vector256.LoadUnsafe(ref s, (nuint)(b + cols)),
+                Vector256.LoadUnsafe(ref s, (nuint)(b + (2 * cols))),
+                Vector256.LoadUnsafe(ref s, (nuint)(b + (3 * cols))),
+                Vector256.LoadUnsafe(ref s, (nuint)(b + (4 * cols))),
+                Vector256.LoadUnsafe(ref s, (nuint)(b + (5 * cols))),
+                Vector256.LoadUnsafe(ref s, (nuint)(b + (6 * cols))),
+                Vector256.LoadUnsafe(ref s, (nuint)(b + (7 * cols))),
+                t.Slice(c, 8));
+        }
+        for (; c < cols; c++)
+        {
+            var b = (r0 * cols) + c;
+            t[c] = Vector256.Create(
+                Unsafe.Add(ref s, b), Unsafe.Add(ref s, b + cols), Unsafe.Add(ref s, b + (2 * cols)), Unsafe.Add(ref s, b + (3 * cols)),
+                Unsafe.Add(ref s, b + (4 * cols)), Unsafe.Add(ref s, b + (5 * cols)), Unsafe.Add(ref s, b + (6 * cols)), Unsafe.Add(ref s, b + (7 * cols)));
+        }
+    }
+
+    /// <summary>Rows r0..r0+7 of dst (outCols wide) from u (lane r = row r0+r).</summary>
+    private static void StripOut(ReadOnlySpan<Vector256<float>> u, Span<float> dst, int r0, int outCols)
+    {
+        ref var d = ref MemoryMarshal.GetReference(dst);
+        Span<Vector256<float>> block = stackalloc Vector256<float>[8];
+        var k = 0;
+        for (; k + 8 <= outCols; k += 8)
+        {
+            Transpose8x8(u[k], u[k + 1], u[k + 2], u[k + 3], u[k + 4], u[k + 5], u[k + 6], u[k + 7], block);
+            for (var r = 0; r < 8; r++)
+            {
+                block[r].StoreUnsafe(ref d, (nuint)(((r0 + r) * outCols) + k));
+            }
+        }
+        for (; k < outCols; k++)
+        {
+            for (var r = 0; r < 8; r++)
+            {
+                Unsafe.Add(ref d, ((r0 + r) * outCols) + k) = u[k].GetElement(r);
+            }
+        }
+    }
+
+    /// <summary>The 8x8 transpose of eight row vectors; pure data movement.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(
+        Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3,
+        Vector256<float> r4, Vector256<float> r5, Vector256<float> r6, Vector256<float> r7, Span<Vector256<float>> output)
+    {
+        var t0 = Avx.UnpackLow(r0, r1);
+        var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3);
+        var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5);
+        var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7);
+        var t7 = Avx.UnpackHigh(r6, r7);
+        var s0 = Avx.Shuffle(t0, t2, 0x44);
+        var s1 = Avx.Shuffle(t0, t2, 0xEE);
+        var s2 = Avx.Shuffle(t1, t3, 0x44);
+        var s3 = Avx.Shuffle(t1, t3, 0xEE);
+        var s4 = Avx.Shuffle(t4, t6, 0x44);
+        var s5 = Avx.Shuffle(t4, t6, 0xEE);
+        var s6 = Avx.Shuffle(t5, t7, 0x44);
+        var s7 = Avx.Shuffle(t5, t7, 0xEE);
+        output[0] = Avx.Permute2x128(s0, s4, 0x20);
+        output[1] = Avx.Permute2x128(s1, s5, 0x20);
+        output[2] = Avx.Permute2x128(s2, s6, 0x20);
+        output[3] = Avx.Permute2x128(s3, s7, 0x20);
+        output[4] = Avx.Permute2x128(s0, s4, 0x31);
+        output[5] = Avx.Permute2x128(s1, s5, 0x31);
+        output[6] = Avx.Permute2x128(s2, s6, 0x31);
+        output[7] = Avx.Permute2x128(s3, s7, 0x31);
+    }
+
+    /// <summary>Box1D on eight interleaved vectors at once (lane = one row), the sum kept in a register.</summary>
+    private static void BoxVectors(ReadOnlySpan<Vector256<float>> input, Span<Vector256<float>> output, int length, int window, ReadOnlySpan<int> samples)
+    {
+        var half = (window + 2) / 2;
+        var phase1 = half - 1;
+        var phase2 = window - half + 1;
+        var phase3 = length - window;
+        var phase4 = half - 1;
+        int li = 0, ri = 0, oi = 0, count = 0, next = 0;
+        var sum = Vector256<float>.Zero;
+        var full = samples.IsEmpty;
+        for (var i = 0; i < phase1; i++)
+        {
+            sum += input[ri++];
+            count++;
+        }
+        for (var i = 0; i < phase2; i++)
+        {
+            sum += input[ri++];
+            count++;
+            EmitVector(sum, count, oi++, output, full, samples, ref next);
+        }
+        for (var i = 0; i < phase3; i++)
+        {
+            sum += input[ri++];
+            sum -= input[li++];
+            EmitVector(sum, count, oi++, output, full, samples, ref next);
+        }
+        for (var i = 0; i < phase4; i++)
+        {
+            sum -= input[li++];
+            count--;
+            EmitVector(sum, count, oi++, output, full, samples, ref next);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void EmitVector(Vector256<float> sum, int count, int oi, Span<Vector256<float>> output, bool full, ReadOnlySpan<int> samples, ref int next)
+    {
+        if (full)
+        {
+            output[oi] = sum / Vector256.Create((float)count);
+            return;
+        }
+        while (next < samples.Length && samples[next] == oi)
+        {
+            output[next++] = sum / Vector256.Create((float)count);
         }
     }
 

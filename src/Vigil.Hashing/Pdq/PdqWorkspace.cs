@@ -29,14 +29,18 @@ public sealed class PdqWorkspace
     public PdqResult HashLuma(ReadOnlySpan<float> luma, int width, int height)
     {
         CopyLuma(luma, width, height);
-        return HashLoadedLuma(width, height);
+        var result = HashLoadedLuma(width, height);
+        TrimLargeBuffers();
+        return result;
     }
 
     /// <summary>The eight dihedral PDQ hashes of a luma plane from one pass: the reference's pdqDihedralHash256esFromFloatLuma.</summary>
     public PdqDihedral HashLumaDihedral(ReadOnlySpan<float> luma, int width, int height)
     {
         CopyLuma(luma, width, height);
-        return HashLoadedLumaDihedral(width, height);
+        var result = HashLoadedLumaDihedral(width, height);
+        TrimLargeBuffers();
+        return result;
     }
 
     /// <summary>
@@ -60,30 +64,78 @@ public sealed class PdqWorkspace
     /// <exception cref="ImageDecodeException">The file cannot be read or is not an acceptable image.</exception>
     public PdqResult HashFile(string path)
     {
-        var (w, h) = ImageLumaDecoder.DecodeFile(path, this);
-        return HashLoadedLuma(w, h);
+        try
+        {
+            var (w, h) = ImageLumaDecoder.DecodeFile(path, this);
+            return HashLoadedLuma(w, h);
+        }
+        finally
+        {
+            TrimLargeBuffers();
+        }
     }
 
     /// <summary>The dihedral form of <see cref="HashFile"/>.</summary>
     public PdqDihedral HashFileDihedral(string path)
     {
-        var (w, h) = ImageLumaDecoder.DecodeFile(path, this);
-        return HashLoadedLumaDihedral(w, h);
+        try
+        {
+            var (w, h) = ImageLumaDecoder.DecodeFile(path, this);
+            return HashLoadedLumaDihedral(w, h);
+        }
+        finally
+        {
+            TrimLargeBuffers();
+        }
     }
 
     /// <summary>Decodes an encoded image (JPEG, PNG, WebP, GIF, BMP...) and hashes it.</summary>
     /// <exception cref="ImageDecodeException">The bytes are not an acceptable image.</exception>
     public PdqResult HashImage(ReadOnlySpan<byte> encoded, string? name = null)
     {
-        var (w, h) = ImageLumaDecoder.DecodeBytes(encoded, name, this);
-        return HashLoadedLuma(w, h);
+        try
+        {
+            var (w, h) = ImageLumaDecoder.DecodeBytes(encoded, name, this);
+            return HashLoadedLuma(w, h);
+        }
+        finally
+        {
+            TrimLargeBuffers();
+        }
     }
 
     /// <summary>The dihedral form of <see cref="HashImage"/>.</summary>
     public PdqDihedral HashImageDihedral(ReadOnlySpan<byte> encoded, string? name = null)
     {
-        var (w, h) = ImageLumaDecoder.DecodeBytes(encoded, name, this);
-        return HashLoadedLumaDihedral(w, h);
+        try
+        {
+            var (w, h) = ImageLumaDecoder.DecodeBytes(encoded, name, this);
+            return HashLoadedLumaDihedral(w, h);
+        }
+        finally
+        {
+            TrimLargeBuffers();
+        }
+    }
+
+    /// <summary>
+    /// Drops buffers a rare huge image grew, so a long-lived (or per-thread) workspace does not keep
+    /// hundreds of megabytes; the usual 512x512 plane and row buffers stay.
+    /// </summary>
+    private void TrimLargeBuffers()
+    {
+        const int KeepBytes = 16 << 20;
+        const int KeepFloats = 4 << 20;
+        if (_pixels.Length > KeepBytes)
+        {
+            _pixels = [];
+        }
+        if (_luma.Length > KeepFloats || _scratch.Length > KeepFloats)
+        {
+            _luma = [];
+            _scratch = [];
+            _small = [];
+        }
     }
 
     internal Span<float> LumaBuffer(int count)
@@ -158,23 +210,8 @@ public sealed class PdqWorkspace
         }
         for (var y = 0; y < h; y++)
         {
-            var row = pixels.Slice(PdqAlgorithm.SampleIndex(y, height, h) * stride);
-            var dst = luma.Slice(y * w, w);
-            if (bytesPerPixel == 1)
-            {
-                for (var x = 0; x < w; x++)
-                {
-                    dst[x] = row[map[x]];
-                }
-            }
-            else
-            {
-                for (var x = 0; x < w; x++)
-                {
-                    var o = map[x];
-                    dst[x] = (PdqAlgorithm.LumaR * row[o]) + (PdqAlgorithm.LumaG * row[o + 1]) + (PdqAlgorithm.LumaB * row[o + 2]);
-                }
-            }
+            var row = pixels.Slice(PdqAlgorithm.SampleIndex(y, height, h) * stride, width * bytesPerPixel);
+            PdqAlgorithm.LumaRowSampled(row, bytesPerPixel, map, luma.Slice(y * w, w));
         }
         return (w, h);
     }
@@ -220,7 +257,7 @@ public sealed class PdqWorkspace
         {
             var longer = Math.Max(width, height);
             Grow(ref _scratch, n);
-            Grow(ref _small, 2 * 64 * longer);
+            Grow(ref _small, (64 * height) + PdqAlgorithm.StripLength(width));
             Grow(ref _sums, Math.Max(longer, 64));
             PdqAlgorithm.BlurAndDecimate(_luma.AsSpan(0, n), _scratch, _small, _sums, height, width, _a64);
         }

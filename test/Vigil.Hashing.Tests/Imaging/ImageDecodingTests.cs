@@ -87,6 +87,35 @@ public class ImageDecodingTests
     }
 
     [Fact]
+    public void JpegDeclaringHugeDimensions_IsRefusedBeforeDecoding()
+    {
+        var jpeg = File.ReadAllBytes(Vectors.Files("q0746.jpg"));
+        var sof = FindMarker(jpeg, 0xC0);
+        // SOF0: FF C0, length (2), precision (1), height (2), width (2).
+        jpeg[sof + 5] = 0x9C; // 40000
+        jpeg[sof + 6] = 0x40;
+        jpeg[sof + 7] = 0x9C;
+        jpeg[sof + 8] = 0x40;
+
+        var e = Assert.Throws<ImageDecodeException>(() => PdqHasher.HashImage(jpeg, "bomb.jpg"));
+
+        Assert.Equal(ImageDecodeError.TooLarge, e.Reason);
+        Assert.Contains("declares 40000x40000 pixels", e.Message, StringComparison.Ordinal);
+    }
+
+    private static int FindMarker(byte[] jpeg, byte marker)
+    {
+        for (var i = 2; i + 1 < jpeg.Length; i++)
+        {
+            if (jpeg[i] == 0xFF && jpeg[i + 1] == marker)
+            {
+                return i;
+            }
+        }
+        throw new InvalidOperationException($"marker FF{marker:X2} not found");
+    }
+
+    [Fact]
     public void PngWithOneSideOverTheCap_IsRefused()
     {
         var png = TestImages.PngHeaderOnly(40_000, 10);
@@ -232,5 +261,29 @@ public class ImageDecodingTests
         var scaled = PdqHasher.HashImage(bytes);
 
         Assert.True(full.Hash.DistanceTo(scaled.Hash) <= 10, $"distance {full.Hash.DistanceTo(scaled.Hash)}");
+    }
+
+    [Fact]
+    public void GreyJpeg_DecodesAsGrey()
+    {
+        var grey = TestImages.GreyFrom(s_rgb);
+        var asRgb = grey.SelectMany(g => new[] { g, g, g }).ToArray();
+        var jpeg = TestImages.Jpeg(asRgb, W, H, quality: 100);
+
+        var result = PdqHasher.HashImage(jpeg);
+
+        Assert.True(result.Hash.DistanceTo(PdqHasher.HashRgb(grey, W, H, 1, W).Hash) <= 10);
+    }
+
+    [Fact]
+    public void Workspace_SurvivesARefusedImageAndHashesTheNextOne()
+    {
+        var workspace = new PdqWorkspace();
+        var png = TestImages.Png(W, H, 8, 2, s_rgb);
+
+        Assert.Throws<ImageDecodeException>(() => workspace.HashImage(TestImages.Gif(3)));
+        Assert.Throws<ImageDecodeException>(() => workspace.HashImage(png.AsSpan(0, png.Length - 30)));
+
+        Assert.Equal(HashOfRgb(s_rgb), workspace.HashImage(png));
     }
 }

@@ -134,6 +134,54 @@ public class HammingIndexTests
     }
 
     [Fact]
+    public void DisposedIndex_RefusesEveryCall()
+    {
+        var index = HammingIndex.Build([A], [1]);
+        index.Dispose();
+        index.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => index.Search(A, 3));
+        Assert.Throws<ObjectDisposedException>(() => index.Add(2, A));
+        Assert.Throws<ObjectDisposedException>(() => index.Remove(1));
+        Assert.Throws<ObjectDisposedException>(index.Compact);
+        Assert.Throws<ObjectDisposedException>(() => index.Count);
+    }
+
+    [Fact]
+    public async Task ConcurrentSearches_DuringAddsRemovesAndCompactions_StayExact()
+    {
+        var random = new Random(9);
+        var hashes = Enumerable.Range(0, 3000).Select(_ => IndexTestData.RandomHash(random)).ToArray();
+        var stable = hashes.Take(100).ToArray();
+        var ids = Enumerable.Range(0, hashes.Length).Select(i => (long)i).ToArray();
+        using var index = HammingIndex.Build(hashes, ids, new HammingIndexOptions { CompactionFraction = 0.05, MinDeltaForCompaction = 50 });
+        // Ids 0..99 are never touched, so their matches must be found by every search, whatever the writer does.
+        var expected = stable.Select(h => index.Search(h, 20).Where(m => m.Id < 100).Select(m => m.Id).Order().ToArray()).ToArray();
+        using var stop = new CancellationTokenSource();
+        var reader = Task.Run(() =>
+        {
+            var checks = 0;
+            var results = new List<HammingMatch>();
+            while (!stop.IsCancellationRequested || checks == 0)
+            {
+                var q = checks % stable.Length;
+                results.Clear();
+                index.Search(stable[q], 20, results);
+                Assert.Equal(expected[q], results.Where(m => m.Id < 100).Select(m => m.Id).Order().ToArray());
+                checks++;
+            }
+            return checks;
+        });
+        for (var i = 0; i < 600; i++)
+        {
+            index.Add(10_000 + i, IndexTestData.FlipRandomBits(stable[i % 100], i % 25, random));
+            Assert.True(index.Remove(100 + i));
+        }
+        stop.Cancel();
+        Assert.True(await reader > 0);
+        Assert.Equal(3000, index.Count);
+    }
+
+    [Fact]
     public void OneMillionRandomHashes_WithPlantedNeighbours_MatchBruteForceAtRadius31()
     {
         const int Count = 1_000_000;

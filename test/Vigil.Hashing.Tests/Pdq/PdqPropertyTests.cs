@@ -25,7 +25,7 @@ public class PdqPropertyTests
             var reference = new float[4096];
             var fast = new float[4096];
             PdqAlgorithm.BlurAndDecimateReference((float[])luma.Clone(), new float[w * h], h, w, reference);
-            PdqAlgorithm.BlurAndDecimate((float[])luma.Clone(), new float[w * h], new float[2 * 64 * Math.Max(w, h)], new float[Math.Max(Math.Max(w, h), 64)], h, w, fast);
+            PdqAlgorithm.BlurAndDecimate((float[])luma.Clone(), new float[w * h], new float[(64 * h) + PdqAlgorithm.StripLength(w)], new float[Math.Max(Math.Max(w, h), 64)], h, w, fast);
 
             Assert.Equal(reference, fast);
         }, iter: 60);
@@ -130,6 +130,20 @@ public class PdqPropertyTests
         Assert.Equal(default, PdqHasher.HashLumaDihedral(luma, 4, 100));
     }
 
+    [Theory]
+    [InlineData(0, 10)]
+    [InlineData(10, 0)]
+    [InlineData(0, 0)]
+    [InlineData(4, 600)]
+    [InlineData(700, 3)]
+    public void HashRgb_EmptyOrTinyImages_GetZeroHash(int width, int height)
+    {
+        var pixels = new byte[Math.Max(1, width * height * 4)];
+
+        Assert.Equal(new PdqResult(Hash256.Zero, 0), PdqHasher.HashRgb(pixels, width, height, 4, width * 4));
+        Assert.Equal(new PdqResult(Hash256.Zero, 0), PdqHasher.HashRgb(pixels, width, height, 1, width));
+    }
+
     [Fact]
     public void HashRgb_OverSizedSidesAreResampledTo512()
     {
@@ -147,6 +161,9 @@ public class PdqPropertyTests
             }
         }
         Assert.Equal(PdqHasher.HashRgb(small, 512, 512, 3, 512 * 3), big);
+        // RGBA goes through the gathering (vector) path, RGB through the scalar one: same result.
+        var rgba = TestImages.WithAlpha(rgb, i => (byte)i);
+        Assert.Equal(big, PdqHasher.HashRgb(rgba, 1200, 700, 4, 1200 * 4));
     }
 
     [Fact]
