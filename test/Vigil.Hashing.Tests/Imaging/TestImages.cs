@@ -264,4 +264,46 @@ internal static class TestImages
         }
         return (result, ow, oh);
     }
+
+    /// <summary>A 24-bit BMP (bottom-up rows, BGR, rows padded to 4 bytes).</summary>
+    public static byte[] Bmp(byte[] rgb, int width, int height)
+    {
+        var rowBytes = ((width * 3) + 3) & ~3;
+        var size = 54 + (rowBytes * height);
+        var bmp = new byte[size];
+        bmp[0] = (byte)'B';
+        bmp[1] = (byte)'M';
+        BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(2), size);
+        BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(10), 54);
+        BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(14), 40);
+        BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(18), width);
+        BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(22), height);
+        BinaryPrimitives.WriteInt16LittleEndian(bmp.AsSpan(26), 1);
+        BinaryPrimitives.WriteInt16LittleEndian(bmp.AsSpan(28), 24);
+        BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(34), rowBytes * height);
+        for (var y = 0; y < height; y++)
+        {
+            var dst = 54 + ((height - 1 - y) * rowBytes);
+            for (var x = 0; x < width; x++)
+            {
+                var src = ((y * width) + x) * 3;
+                bmp[dst + (x * 3)] = rgb[src + 2];
+                bmp[dst + (x * 3) + 1] = rgb[src + 1];
+                bmp[dst + (x * 3) + 2] = rgb[src];
+            }
+        }
+        return bmp;
+    }
+
+    /// <summary>Lossless WebP encoded by Skia.</summary>
+    public static byte[] LosslessWebp(byte[] rgb, int width, int height)
+    {
+        var rgba = WithAlpha(rgb, _ => 255);
+        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque);
+        using var image = SKImage.FromPixelCopy(info, rgba);
+        using var pixmap = image.PeekPixels();
+        using var data = pixmap.Encode(new SKWebpEncoderOptions(SKWebpEncoderCompression.Lossless, 100))
+            ?? throw new InvalidOperationException("WebP encoding failed");
+        return data.ToArray();
+    }
 }
