@@ -308,4 +308,14 @@ public class ImageDecodingTests
 
         Assert.Equal(PdqHasher.HashRgb(rgb, 1100, 600, 3, 1100 * 3), PdqHasher.HashImage(png));
     }
+
+    [Theory]
+    [InlineData(W, H)]
+    [InlineData(700, 530)]
+    public void InterlacedPng_HashesExactlyAsThePixels(int width, int height)
+    {
+        var rgb = width == W ? s_rgb : TestImages.SyntheticRgb(width, height, 8);
+
+        Assert.Equal(HashOfRgb(rgb, width, height), PdqHasher.HashImage(TestImages.InterlacedRgbPng(width, height, rgb)));
+    }
 }
