@@ -286,4 +286,36 @@ public class ImageDecodingTests
 
         Assert.Equal(HashOfRgb(s_rgb), workspace.HashImage(png));
     }
+
+    [Fact]
+    public void Bmp_BottomUpRows_HashExactlyAsThePixels()
+    {
+        Assert.Equal(HashOfRgb(s_rgb), PdqHasher.HashImage(TestImages.Bmp(s_rgb, W, H)));
+    }
+
+    [Fact]
+    public void LosslessWebp_HashesExactlyAsThePixels()
+    {
+        Assert.Equal(HashOfRgb(s_rgb), PdqHasher.HashImage(TestImages.LosslessWebp(s_rgb, W, H)));
+    }
+
+    [Fact]
+    public void LargePng_IsResampledLikeHashRgb()
+    {
+        // PNG has no scaled decoding: rows stream in and the 512 nearest-neighbour resample picks rows and columns.
+        var rgb = TestImages.SyntheticRgb(1100, 600, 4);
+        var png = TestImages.Png(1100, 600, 8, 2, rgb);
+
+        Assert.Equal(PdqHasher.HashRgb(rgb, 1100, 600, 3, 1100 * 3), PdqHasher.HashImage(png));
+    }
+
+    [Theory]
+    [InlineData(W, H)]
+    [InlineData(700, 530)]
+    public void InterlacedPng_HashesExactlyAsThePixels(int width, int height)
+    {
+        var rgb = width == W ? s_rgb : TestImages.SyntheticRgb(width, height, 8);
+
+        Assert.Equal(HashOfRgb(rgb, width, height), PdqHasher.HashImage(TestImages.InterlacedRgbPng(width, height, rgb)));
+    }
 }

@@ -118,7 +118,35 @@ internal static class TestImages
     public static byte[] PngHeaderOnly(int width, int height) =>
         PngFromChunks(width, height, 8, 2, [0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01], null);
 
-    private static byte[] PngFromChunks(int width, int height, byte bitDepth, byte colorType, byte[] idat, byte[]? palette)
+    /// <summary>An Adam7-interlaced 8-bit RGB PNG: seven sub-images, each row with filter type 0.</summary>
+    public static byte[] InterlacedRgbPng(int width, int height, ReadOnlySpan<byte> rgb)
+    {
+        (int X0, int Y0, int Dx, int Dy)[] passes = [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)];
+        using var raw = new MemoryStream();
+        foreach (var (x0, y0, dx, dy) in passes)
+        {
+            if (x0 >= width || y0 >= height)
+            {
+                continue; // an empty pass has no rows at all
+            }
+            for (var y = y0; y < height; y += dy)
+            {
+                raw.WriteByte(0);
+                for (var x = x0; x < width; x += dx)
+                {
+                    raw.Write(rgb.Slice(((y * width) + x) * 3, 3));
+                }
+            }
+        }
+        using var compressed = new MemoryStream();
+        using (var z = new ZLibStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            z.Write(raw.GetBuffer(), 0, (int)raw.Length);
+        }
+        return PngFromChunks(width, height, 8, 2, compressed.ToArray(), null, interlaced: true);
+    }
+
+    private static byte[] PngFromChunks(int width, int height, byte bitDepth, byte colorType, byte[] idat, byte[]? palette, bool interlaced = false)
     {
         using var png = new MemoryStream();
         png.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
@@ -127,6 +155,7 @@ internal static class TestImages
         BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), height);
         ihdr[8] = bitDepth;
         ihdr[9] = colorType;
+        ihdr[12] = interlaced ? (byte)1 : (byte)0;
         WriteChunk(png, "IHDR", ihdr);
         if (palette is not null)
         {
@@ -263,5 +292,47 @@ internal static class TestImages
             }
         }
         return (result, ow, oh);
+    }
+
+    /// <summary>A 24-bit BMP (bottom-up rows, BGR, rows padded to 4 bytes).</summary>
+    public static byte[] Bmp(byte[] rgb, int width, int height)
+    {
+        var rowBytes = ((width * 3) + 3) & ~3;
+        var size = 54 + (rowBytes * height);
+        var bmp = new byte[size];
+        bmp[0] = (byte)'B';
+        bmp[1] = (byte)'M';
+        BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(2), size);
+        BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(10), 54);
+        BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(14), 40);
+        BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(18), width);
+        BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(22), height);
+        BinaryPrimitives.WriteInt16LittleEndian(bmp.AsSpan(26), 1);
+        BinaryPrimitives.WriteInt16LittleEndian(bmp.AsSpan(28), 24);
+        BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(34), rowBytes * height);
+        for (var y = 0; y < height; y++)
+        {
+            var dst = 54 + ((height - 1 - y) * rowBytes);
+            for (var x = 0; x < width; x++)
+            {
+                var src = ((y * width) + x) * 3;
+                bmp[dst + (x * 3)] = rgb[src + 2];
+                bmp[dst + (x * 3) + 1] = rgb[src + 1];
+                bmp[dst + (x * 3) + 2] = rgb[src];
+            }
+        }
+        return bmp;
+    }
+
+    /// <summary>Lossless WebP encoded by Skia.</summary>
+    public static byte[] LosslessWebp(byte[] rgb, int width, int height)
+    {
+        var rgba = WithAlpha(rgb, _ => 255);
+        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque);
+        using var image = SKImage.FromPixelCopy(info, rgba);
+        using var pixmap = image.PeekPixels();
+        using var data = pixmap.Encode(new SKWebpEncoderOptions(SKWebpEncoderCompression.Lossless, 100))
+            ?? throw new InvalidOperationException("WebP encoding failed");
+        return data.ToArray();
     }
 }

@@ -207,4 +207,15 @@ public class PdqPropertyTests
         Assert.Equal(0, allocated);
         Assert.All(results, r => Assert.Equal(first, r));
     }
+
+    [Fact]
+    public void DihedralIndexer_ReturnsTheNamedHashes()
+    {
+        var d = PdqHasher.HashFileDihedral(Vectors.Exact("bridge-1-original.png"));
+
+        Hash256[] named = [d.Original, d.Rotate90, d.Rotate180, d.Rotate270, d.FlipX, d.FlipY, d.FlipPlus1, d.FlipMinus1];
+        Assert.Equal(named, Enum.GetValues<PdqTransform>().Select(t => d[t]));
+        Assert.Equal(8, named.Distinct().Count());
+        Assert.Throws<ArgumentOutOfRangeException>(() => d[(PdqTransform)8]);
+    }
 }
