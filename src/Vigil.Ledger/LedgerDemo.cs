@@ -12,7 +12,7 @@ public static class LedgerDemo
     /// then one entry's inclusion proof and the result of verifying it against the checkpoint with the verifier key.
     /// Returns true when the proof verified.
     /// </summary>
-    public static async Task<bool> RunAsync(Ledger ledger, IReadOnlyList<LedgerEvent> actions, TextWriter output, CancellationToken ct)
+    public static async Task<bool> RunAsync(LedgerLog ledger, IReadOnlyList<LedgerEvent> actions, TextWriter output, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(ledger);
         ArgumentNullException.ThrowIfNull(actions);

@@ -78,7 +78,7 @@ public class CrashTests
                 }
             }
 
-            await using Ledger ledger = Ledger.OpenDataDirectory(dir.Path);
+            await using LedgerLog ledger = LedgerLog.OpenDataDirectory(dir.Path);
             LedgerVerification verification = ledger.Verify(CancellationToken.None);
             Assert.True(verification.IsValid, $"run {run}: " + string.Join("; ", verification.Problems.Select(p => p.Message)));
             long size = ledger.Size();
@@ -96,7 +96,7 @@ public class CrashTests
 
         Assert.True(killedWhileAppending >= Kills / 2, $"only {killedWhileAppending} kills hit a running appender");
         Assert.True(acknowledged.Count > Kills, $"only {acknowledged.Count} appends were acknowledged");
-        await using (Ledger ledger = Ledger.OpenDataDirectory(dir.Path))
+        await using (LedgerLog ledger = LedgerLog.OpenDataDirectory(dir.Path))
         {
             foreach ((long index, string id) in acknowledged)
             {

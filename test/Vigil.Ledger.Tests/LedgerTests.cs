@@ -10,14 +10,14 @@ public class LedgerTests
     private static readonly DateTimeOffset Start = new(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);
 
     private static Ledger Open(TempDirectory dir, FakeTimeProvider? time = null, int maxBatch = 10_000) =>
-        Ledger.OpenDataDirectory(dir.Path, "test.vigil/ledger", new LedgerOptions { TimeProvider = time ?? new FakeTimeProvider(Start), MaxBatchSize = maxBatch });
+        LedgerLog.OpenDataDirectory(dir.Path, "test.vigil/ledger", new LedgerOptions { TimeProvider = time ?? new FakeTimeProvider(Start), MaxBatchSize = maxBatch });
 
     [Fact]
     public async Task Append_ReturnsConsecutiveIndices_AndStoresCanonicalJson()
     {
         using var dir = new TempDirectory();
         var time = new FakeTimeProvider(Start);
-        await using Ledger ledger = Open(dir, time);
+        await using LedgerLog ledger = Open(dir, time);
         Assert.Equal(0, await ledger.AppendAsync(Events.Sample(0), CancellationToken.None));
         time.Advance(TimeSpan.FromMilliseconds(1500));
         Assert.Equal(1, await ledger.AppendAsync(Events.Sample(1), CancellationToken.None));
@@ -54,7 +54,7 @@ public class LedgerTests
     public async Task Append_RejectsInvalidEvents_NamingTheField(string actor, string role, string action, string type, string id, string reason, string field)
     {
         using var dir = new TempDirectory();
-        await using Ledger ledger = Open(dir);
+        await using LedgerLog ledger = Open(dir);
         var ex = await Assert.ThrowsAsync<ArgumentException>(() => ledger.AppendAsync(new LedgerEvent(actor, role, action, new LedgerSubject(type, id), reason), CancellationToken.None));
         Assert.Equal(field, ex.ParamName);
         Assert.Equal(0, ledger.Size());
@@ -64,7 +64,7 @@ public class LedgerTests
     public async Task Append_RejectsUnpairedSurrogates()
     {
         using var dir = new TempDirectory();
-        await using Ledger ledger = Open(dir);
+        await using LedgerLog ledger = Open(dir);
         string id = "id" + (char)0xD800;
         var ex = await Assert.ThrowsAsync<ArgumentException>(() => ledger.AppendAsync(Events.Sample(1) with { Subject = new LedgerSubject("case", id) }, CancellationToken.None));
         Assert.Equal("subject.id", ex.ParamName);
@@ -74,7 +74,7 @@ public class LedgerTests
     public async Task Append_RejectsAPayloadHashThatIsNotSha256()
     {
         using var dir = new TempDirectory();
-        await using Ledger ledger = Open(dir);
+        await using LedgerLog ledger = Open(dir);
         var ex = await Assert.ThrowsAsync<ArgumentException>(() => ledger.AppendAsync(Events.Sample(1) with { PayloadSha256 = new byte[20] }, CancellationToken.None));
         Assert.Equal("payloadSha256", ex.ParamName);
     }
@@ -83,7 +83,7 @@ public class LedgerTests
     public async Task ConcurrentAppends_AreGroupCommitted_AndAllIndicesAreDistinct()
     {
         using var dir = new TempDirectory();
-        await using Ledger ledger = Open(dir, maxBatch: 64);
+        await using LedgerLog ledger = Open(dir, maxBatch: 64);
         long[] indices = await Task.WhenAll(Enumerable.Range(0, 500).Select(i => Task.Run(() => ledger.AppendAsync(Events.Sample(i), CancellationToken.None))));
         Assert.Equal(Enumerable.Range(0, 500).Select(i => (long)i), indices.Order());
         Assert.Equal(500, ledger.Size());
@@ -101,13 +101,13 @@ public class LedgerTests
     {
         using var dir = new TempDirectory();
         byte[] rootBefore;
-        await using (Ledger ledger = Open(dir))
+        await using (LedgerLog ledger = Open(dir))
         {
             await ledger.AppendBatchAsync(Enumerable.Range(0, 700).Select(Events.Sample).ToList(), CancellationToken.None);
             rootBefore = ledger.Checkpoint().Checkpoint.Root;
         }
 
-        await using (Ledger ledger = Open(dir))
+        await using (LedgerLog ledger = Open(dir))
         {
             Assert.Equal(700, ledger.Size());
             Assert.Equal(rootBefore, ledger.Checkpoint().Checkpoint.Root);
@@ -132,7 +132,7 @@ public class LedgerTests
     public async Task Checkpoint_IsASignedNote_ThatVerifiesWithThePrintedKey()
     {
         using var dir = new TempDirectory();
-        await using Ledger ledger = Open(dir);
+        await using LedgerLog ledger = Open(dir);
         await ledger.AppendBatchAsync(Enumerable.Range(0, 10).Select(Events.Sample).ToList(), CancellationToken.None);
         SignedCheckpoint checkpoint = ledger.Checkpoint();
         string[] lines = checkpoint.Note.Split('\n');
@@ -156,7 +156,7 @@ public class LedgerTests
     public async Task Proofs_VerifyAgainstTheCheckpoints()
     {
         using var dir = new TempDirectory();
-        await using Ledger ledger = Open(dir);
+        await using LedgerLog ledger = Open(dir);
         await ledger.AppendBatchAsync(Enumerable.Range(0, 300).Select(Events.Sample).ToList(), CancellationToken.None);
         SignedCheckpoint old = ledger.Checkpoint();
         await ledger.AppendBatchAsync(Enumerable.Range(300, 333).Select(Events.Sample).ToList(), CancellationToken.None);

@@ -25,7 +25,7 @@ public static class StressHost
     {
         using var output = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = true };
         var gate = new object();
-        await using Ledger ledger = Ledger.OpenDataDirectory(dir, "crash.test/ledger", new LedgerOptions { MaxBatchSize = 500 });
+        await using LedgerLog ledger = LedgerLog.OpenDataDirectory(dir, "crash.test/ledger", new LedgerOptions { MaxBatchSize = 500 });
         long seq = 0;
         await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
         {

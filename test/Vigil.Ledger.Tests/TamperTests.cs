@@ -10,7 +10,7 @@ public class TamperTests
 
     private static async Task<Ledger> Filled(TempDirectory dir, int size = Size)
     {
-        Ledger ledger = Ledger.OpenDataDirectory(dir.Path, "tamper.test/ledger", new LedgerOptions { TimeProvider = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)) });
+        LedgerLog ledger = LedgerLog.OpenDataDirectory(dir.Path, "tamper.test/ledger", new LedgerOptions { TimeProvider = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)) });
         await ledger.AppendBatchAsync(Enumerable.Range(0, size / 2).Select(Events.Sample).ToList(), CancellationToken.None);
         ledger.Checkpoint();
         await ledger.AppendBatchAsync(Enumerable.Range(size / 2, size - (size / 2)).Select(Events.Sample).ToList(), CancellationToken.None);
@@ -29,7 +29,7 @@ public class TamperTests
     public async Task ChangedEntry_IsNamed(long index)
     {
         using var dir = new TempDirectory();
-        await using Ledger ledger = await Filled(dir);
+        await using LedgerLog ledger = await Filled(dir);
         byte[] entry = ledger.ReadEntry(index).CanonicalJson;
         byte[] changed = Json(Encoding.UTF8.GetString(entry).Replace("analyst", "anaIyst", StringComparison.Ordinal));
         Assert.Equal(1, ledger.ExecuteRawSql("UPDATE ledger_entries SET entry = @e WHERE idx = @i", ("@e", changed), ("@i", index)));
@@ -47,7 +47,7 @@ public class TamperTests
     public async Task DeletedEntry_IsNamed(long index)
     {
         using var dir = new TempDirectory();
-        await using Ledger ledger = await Filled(dir);
+        await using LedgerLog ledger = await Filled(dir);
         Assert.Equal(1, ledger.ExecuteRawSql("DELETE FROM ledger_entries WHERE idx = @i", ("@i", index)));
 
         LedgerVerification result = ledger.Verify(CancellationToken.None);
@@ -61,7 +61,7 @@ public class TamperTests
     public async Task EntryInsertedInTheMiddle_IsNamed(long index)
     {
         using var dir = new TempDirectory();
-        await using Ledger ledger = await Filled(dir);
+        await using LedgerLog ledger = await Filled(dir);
         byte[] forged = ledger.ReadEntry(index).CanonicalJson;
         ledger.ExecuteRawSql("UPDATE ledger_entries SET idx = -(idx + 1) WHERE idx >= @i", ("@i", index));
         ledger.ExecuteRawSql("UPDATE ledger_entries SET idx = -idx WHERE idx < 0");
@@ -76,7 +76,7 @@ public class TamperTests
     public async Task EntryAppendedBehindTheLedgersBack_IsNamed()
     {
         using var dir = new TempDirectory();
-        await using Ledger ledger = await Filled(dir);
+        await using LedgerLog ledger = await Filled(dir);
         ledger.ExecuteRawSql("INSERT INTO ledger_entries (idx, entry) VALUES (@i, @e)", ("@i", (long)Size), ("@e", ledger.ReadEntry(3).CanonicalJson));
 
         LedgerVerification result = ledger.Verify(CancellationToken.None);
@@ -92,7 +92,7 @@ public class TamperTests
     public async Task SwappedEntries_AreNamed(long a, long b)
     {
         using var dir = new TempDirectory();
-        await using Ledger ledger = await Filled(dir);
+        await using LedgerLog ledger = await Filled(dir);
         byte[] ea = ledger.ReadEntry(a).CanonicalJson;
         byte[] eb = ledger.ReadEntry(b).CanonicalJson;
         ledger.ExecuteRawSql("UPDATE ledger_entries SET entry = @e WHERE idx = @i", ("@e", eb), ("@i", a));
@@ -111,23 +111,23 @@ public class TamperTests
         // entry and tile checks pass, but the checkpoints signed earlier no longer match.
         using var dir = new TempDirectory();
         using var forgedDir = new TempDirectory();
-        await using Ledger ledger = await Filled(dir);
+        await using LedgerLog ledger = await Filled(dir);
         byte[] forgedEntry = Json(Encoding.UTF8.GetString(ledger.ReadEntry(5).CanonicalJson).Replace("triage", "trlage", StringComparison.Ordinal));
-        await using (Ledger forged = await Filled(forgedDir))
+        await using (LedgerLog forged = await Filled(forgedDir))
         {
             forged.ExecuteRawSql("UPDATE ledger_entries SET entry = @e WHERE idx = 5", ("@e", forgedEntry));
         }
 
         // Rebuild the forged tiles by replaying the forged entries into a third ledger.
         using var replayDir = new TempDirectory();
-        await using (Ledger replay = Ledger.OpenDataDirectory(replayDir.Path, "tamper.test/ledger"))
+        await using (LedgerLog replay = LedgerLog.OpenDataDirectory(replayDir.Path, "tamper.test/ledger"))
         {
             var events = Enumerable.Range(0, Size).Select(Events.Sample).ToList();
             events[5] = events[5] with { Reason = events[5].Reason.Replace("triage", "trlage", StringComparison.Ordinal) };
             await replay.AppendBatchAsync(events, CancellationToken.None);
         }
 
-        string replayDb = Path.Combine(replayDir.Path, Ledger.DatabaseFileName).Replace("'", "''", StringComparison.Ordinal);
+        string replayDb = Path.Combine(replayDir.Path, LedgerLog.DatabaseFileName).Replace("'", "''", StringComparison.Ordinal);
         ledger.ExecuteRawSql($"ATTACH DATABASE '{replayDb}' AS forged");
         ledger.ExecuteRawSql("DELETE FROM ledger_tiles");
         ledger.ExecuteRawSql("DELETE FROM ledger_entries");
@@ -145,7 +145,7 @@ public class TamperTests
     public async Task ForgedCheckpointNote_IsReported()
     {
         using var dir = new TempDirectory();
-        await using Ledger ledger = await Filled(dir);
+        await using LedgerLog ledger = await Filled(dir);
         ledger.ExecuteRawSql("UPDATE ledger_checkpoints SET note = replace(note, @a, @b) WHERE size = @s", ("@a", "\n300\n"), ("@b", "\n301\n"), ("@s", 300L));
         LedgerVerification result = ledger.Verify(CancellationToken.None);
         Assert.False(result.IsValid);

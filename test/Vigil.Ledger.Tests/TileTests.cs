@@ -27,7 +27,7 @@ public class TileTests
     {
         using var dir = new TempDirectory();
         using var mirror = new TempDirectory();
-        await using Ledger ledger = Ledger.OpenDataDirectory(dir.Path, "tiles.test/ledger");
+        await using LedgerLog ledger = LedgerLog.OpenDataDirectory(dir.Path, "tiles.test/ledger");
         await ledger.AppendBatchAsync(Enumerable.Range(0, 70_000 / 100).Select(Events.Sample).ToList(), CancellationToken.None);
         TileExportResult first = ledger.ExportTiles(mirror.Path, CancellationToken.None);
         string oldCheckpoint = File.ReadAllText(first.CheckpointPath);
@@ -59,7 +59,7 @@ public class TileTests
     {
         using var dir = new TempDirectory();
         using var mirror = new TempDirectory();
-        await using Ledger ledger = Ledger.OpenDataDirectory(dir.Path, "tiles.test/ledger");
+        await using LedgerLog ledger = LedgerLog.OpenDataDirectory(dir.Path, "tiles.test/ledger");
         await ledger.AppendBatchAsync(Enumerable.Range(0, 300).Select(Events.Sample).ToList(), CancellationToken.None);
         string old = ledger.Checkpoint().Note;
         await ledger.AppendBatchAsync(Enumerable.Range(300, 30).Select(Events.Sample).ToList(), CancellationToken.None);
@@ -90,13 +90,13 @@ public class TileTests
         using var mirror = new TempDirectory();
         using NoteSigner signer = NoteSigner.Create("fork.test/ledger");
         string forkedCheckpoint;
-        await using (Ledger a = Ledger.OpenSqlite(Path.Combine(dirA.Path, "a.db"), signer))
+        await using (LedgerLog a = LedgerLog.OpenSqlite(Path.Combine(dirA.Path, "a.db"), signer))
         {
             await a.AppendBatchAsync([Events.Sample(0), Events.Sample(1) with { Reason = "other" }], CancellationToken.None);
             forkedCheckpoint = a.Checkpoint().Note;
         }
 
-        await using Ledger b = Ledger.OpenSqlite(Path.Combine(dirA.Path, "b.db"), signer);
+        await using LedgerLog b = LedgerLog.OpenSqlite(Path.Combine(dirA.Path, "b.db"), signer);
         await b.AppendBatchAsync(Enumerable.Range(0, 40).Select(Events.Sample).ToList(), CancellationToken.None);
         b.ExportTiles(mirror.Path, CancellationToken.None);
 
@@ -110,7 +110,7 @@ public class TileTests
     {
         using var dir = new TempDirectory();
         using var mirror = new TempDirectory();
-        await using Ledger ledger = Ledger.OpenDataDirectory(dir.Path, "tiles.test/ledger");
+        await using LedgerLog ledger = LedgerLog.OpenDataDirectory(dir.Path, "tiles.test/ledger");
         await ledger.AppendAsync(Events.Sample(1), CancellationToken.None);
         ledger.ExportTiles(mirror.Path, CancellationToken.None);
         using NoteSigner other = NoteSigner.Create("tiles.test/ledger");

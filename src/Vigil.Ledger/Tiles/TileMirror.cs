@@ -6,7 +6,7 @@ using Vigil.Ledger.Notes;
 namespace Vigil.Ledger;
 
 /// <summary>
-/// A log mirrored in the C2SP tlog-tiles layout (as written by <see cref="Ledger.ExportTiles"/>), checked from
+/// A log mirrored in the C2SP tlog-tiles layout (as written by <see cref="LedgerLog.ExportTiles"/>), checked from
 /// its files alone: an overseer needs only the folder, an older checkpoint and the verifier key.
 /// </summary>
 public sealed class TileMirror : ITileReader

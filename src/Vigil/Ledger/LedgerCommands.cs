@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Vigil.Ledger.Notes;
-using LedgerLog = Vigil.Ledger.Ledger;
+
 
 namespace Vigil.Ledger;
 

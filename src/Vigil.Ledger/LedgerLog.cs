@@ -27,7 +27,7 @@ public sealed record ConsistencyProof(long FromSize, long ToSize, byte[] FromRoo
 /// checkpoints. <see cref="AppendAsync"/> returns an entry's index once it is durable; concurrent appends are
 /// committed together, one transaction per batch. Thread-safe.
 /// </summary>
-public sealed class Ledger : IAsyncDisposable, IDisposable
+public sealed class LedgerLog : IAsyncDisposable, IDisposable
 {
     /// <summary>The main database's file name inside a data directory.</summary>
     public const string DatabaseFileName = "vigil.db";
@@ -47,7 +47,7 @@ public sealed class Ledger : IAsyncDisposable, IDisposable
     private TreeEdge? _edge;
     private int _disposed;
 
-    private Ledger(LedgerDatabase database, string connectionString, NoteSigner signer, bool ownsSigner, LedgerOptions options)
+    private LedgerLog(LedgerDatabase database, string connectionString, NoteSigner signer, bool ownsSigner, LedgerOptions options)
     {
         _writer = LedgerStore.Open(database, connectionString);
         try
@@ -80,14 +80,14 @@ public sealed class Ledger : IAsyncDisposable, IDisposable
     /// <param name="dataDirectory">The <c>--data</c> directory.</param>
     /// <param name="origin">Origin and key name used only when the key is first created; default <c>vigil.local/ledger</c>.</param>
     /// <param name="options">Time provider and batching; defaults when null.</param>
-    public static Ledger OpenDataDirectory(string dataDirectory, string? origin = null, LedgerOptions? options = null)
+    public static LedgerLog OpenDataDirectory(string dataDirectory, string? origin = null, LedgerOptions? options = null)
     {
         Directory.CreateDirectory(dataDirectory);
         NoteSigner signer = NoteSigner.LoadOrCreate(Path.Combine(dataDirectory, KeyFileName), origin ?? "vigil.local/ledger");
         try
         {
             string connection = LedgerStore.SqliteConnectionString(Path.Combine(dataDirectory, DatabaseFileName));
-            return new Ledger(LedgerDatabase.Sqlite, connection, signer, ownsSigner: true, options ?? new LedgerOptions());
+            return new LedgerLog(LedgerDatabase.Sqlite, connection, signer, ownsSigner: true, options ?? new LedgerOptions());
         }
         catch
         {
@@ -97,11 +97,11 @@ public sealed class Ledger : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Opens the ledger in a SQLite database file, signing with <paramref name="signer"/> (not disposed by the ledger).</summary>
-    public static Ledger OpenSqlite(string databasePath, NoteSigner signer, LedgerOptions? options = null) =>
+    public static LedgerLog OpenSqlite(string databasePath, NoteSigner signer, LedgerOptions? options = null) =>
         new(LedgerDatabase.Sqlite, LedgerStore.SqliteConnectionString(databasePath), signer, ownsSigner: false, options ?? new LedgerOptions());
 
     /// <summary>Opens the ledger in a PostgreSQL database, signing with <paramref name="signer"/> (not disposed by the ledger).</summary>
-    public static Ledger OpenPostgres(string connectionString, NoteSigner signer, LedgerOptions? options = null) =>
+    public static LedgerLog OpenPostgres(string connectionString, NoteSigner signer, LedgerOptions? options = null) =>
         new(LedgerDatabase.Postgres, connectionString, signer, ownsSigner: false, options ?? new LedgerOptions());
 
     /// <summary>
