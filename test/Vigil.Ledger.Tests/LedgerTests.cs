@@ -9,7 +9,7 @@ public class LedgerTests
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);
 
-    private static Ledger Open(TempDirectory dir, FakeTimeProvider? time = null, int maxBatch = 10_000) =>
+    private static LedgerLog Open(TempDirectory dir, FakeTimeProvider? time = null, int maxBatch = 10_000) =>
         LedgerLog.OpenDataDirectory(dir.Path, "test.vigil/ledger", new LedgerOptions { TimeProvider = time ?? new FakeTimeProvider(Start), MaxBatchSize = maxBatch });
 
     [Fact]

@@ -8,7 +8,7 @@ public class TamperTests
 {
     private const int Size = 600;
 
-    private static async Task<Ledger> Filled(TempDirectory dir, int size = Size)
+    private static async Task<LedgerLog> Filled(TempDirectory dir, int size = Size)
     {
         LedgerLog ledger = LedgerLog.OpenDataDirectory(dir.Path, "tamper.test/ledger", new LedgerOptions { TimeProvider = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)) });
         await ledger.AppendBatchAsync(Enumerable.Range(0, size / 2).Select(Events.Sample).ToList(), CancellationToken.None);
