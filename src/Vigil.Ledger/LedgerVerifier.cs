@@ -59,7 +59,8 @@ internal static class LedgerVerifier
         long storedTileIndex = -1;
         bool aligned = true;
         Span<byte> leaf = stackalloc byte[Rfc6962.HashSize];
-        foreach ((long index, byte[] entry) in store.ReadEntries(0, long.MaxValue))
+        // Entries are read in chunks, never with a reader left open: PostgreSQL runs one command at a time per connection.
+        foreach ((long index, byte[] entry) in Chunked(store, size))
         {
             if ((index & 4095) == 0)
             {
@@ -118,6 +119,24 @@ internal static class LedgerVerifier
         }
 
         return new LedgerVerification(size, expected, checkpoints.Count, problems);
+    }
+
+    private static IEnumerable<(long Index, byte[] Entry)> Chunked(LedgerStore store, long size)
+    {
+        const int Chunk = 4096;
+        for (long from = 0; from < size; from += Chunk)
+        {
+            foreach ((long Index, byte[] Entry) row in store.ReadEntries(from, Math.Min(from + Chunk, size)).ToList())
+            {
+                yield return row;
+            }
+        }
+
+        // A row past the committed size was inserted behind the ledger's back.
+        foreach ((long Index, byte[] Entry) row in store.ReadEntries(size, long.MaxValue).Take(1).ToList())
+        {
+            yield return row;
+        }
     }
 
     private static void CheckCheckpoints(TreeEdge rebuilt, List<(long Size, byte[] Root, string Note)> checkpoints, ref int next, ref long previous, List<LedgerProblem> problems)
