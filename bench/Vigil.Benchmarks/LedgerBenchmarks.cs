@@ -1,11 +1,24 @@
 using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Vigil.Ledger;
 using Vigil.Ledger.Merkle;
 using Vigil.Ledger.Notes;
 using Vigil.Ledger.Storage;
 
 namespace Vigil.Benchmarks;
+
+/// <summary>
+/// In-process runs (building a separate benchmark exe takes minutes on the 2-core machine) with few iterations:
+/// each operation here is milliseconds to seconds long.
+/// </summary>
+public sealed class LedgerBenchConfig : ManualConfig
+{
+    public LedgerBenchConfig() =>
+        AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithLaunchCount(1).WithWarmupCount(2).WithIterationCount(6));
+}
 
 /// <summary>Shared set-up: sample events and cached benchmark databases under the temp folder.</summary>
 internal static class LedgerBench
@@ -84,7 +97,7 @@ internal static class LedgerBench
 }
 
 /// <summary>Durable appends (each batch is one SQLite transaction, synchronous=FULL): time per appended event.</summary>
-[SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 8)]
+[Config(typeof(LedgerBenchConfig))]
 [MemoryDiagnoser]
 public class LedgerAppendBenchmarks
 {
@@ -130,7 +143,7 @@ public class LedgerAppendBenchmarks
 }
 
 /// <summary>Proofs at 10 million entries, read from the SQLite tiles table.</summary>
-[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10)]
+[Config(typeof(LedgerBenchConfig))]
 [MemoryDiagnoser]
 public class LedgerProofBenchmarks
 {
@@ -171,7 +184,7 @@ public class LedgerProofBenchmarks
 }
 
 /// <summary>Full verification (recompute every leaf and tile, check every checkpoint) of a 1 million entry ledger.</summary>
-[SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 3)]
+[Config(typeof(LedgerBenchConfig))]
 public class LedgerVerifyBenchmarks
 {
     private LedgerLog _ledger = null!;
@@ -187,7 +200,7 @@ public class LedgerVerifyBenchmarks
 }
 
 /// <summary>The hashing primitives the log is built from.</summary>
-[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10)]
+[Config(typeof(LedgerBenchConfig))]
 public class LedgerHashBenchmarks
 {
     private readonly byte[] _entry = CanonicalJson.Serialize(LedgerBench.Event(2), DateTimeOffset.UnixEpoch);

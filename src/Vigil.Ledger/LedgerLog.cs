@@ -255,6 +255,51 @@ public sealed class LedgerLog : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>
+    /// Hashes of tile (<paramref name="level"/>, <paramref name="index"/>) cut to <paramref name="width"/> (256 for a full tile),
+    /// as served at <c>tile/L/N[.p/W]</c>; null when the tree does not yet hold that tile at that width.
+    /// </summary>
+    public byte[]? ReadTile(int level, long index, int width)
+    {
+        if (level is < 0 or > 7 || index < 0 || width is < 1 or > TreeEdge.TileWidth)
+        {
+            return null;
+        }
+
+        lock (_readLock)
+        {
+            long nodes = _reader.ReadSize() >> (8 * level);
+            if (index > nodes / TreeEdge.TileWidth || (index * TreeEdge.TileWidth) + width > nodes)
+            {
+                return null;
+            }
+
+            return _reader.ReadTile(level, index, width).AsSpan(0, width * Rfc6962.HashSize).ToArray();
+        }
+    }
+
+    /// <summary>Entry bundle <paramref name="index"/> cut to <paramref name="width"/> entries, as served at <c>tile/entries/N[.p/W]</c>; null when not yet complete.</summary>
+    public byte[]? ReadEntryBundle(long index, int width)
+    {
+        if (index < 0 || width is < 1 or > TreeEdge.TileWidth)
+        {
+            return null;
+        }
+
+        lock (_readLock)
+        {
+            long size = _reader.ReadSize();
+            if (index > size / TreeEdge.TileWidth || (index * TreeEdge.TileWidth) + width > size)
+            {
+                return null;
+            }
+
+            using var bundle = new MemoryStream();
+            TileExporter.WriteBundle(_reader, index, width, bundle);
+            return bundle.ToArray();
+        }
+    }
+
     /// <summary>Runs raw SQL against the ledger's database: for tests that tamper with the tables.</summary>
     internal int ExecuteRawSql(string sql, params (string Name, object Value)[] parameters)
     {

@@ -75,7 +75,6 @@ internal static class TileExporter
 
         int bundles = 0;
         var bundle = new MemoryStream();
-        Span<byte> length = stackalloc byte[2];
         for (long index = 0; index <= size >> 8; index++)
         {
             ct.ThrowIfCancellationRequested();
@@ -91,26 +90,7 @@ internal static class TileExporter
                 continue;
             }
 
-            bundle.SetLength(0);
-            long expected = index * 256;
-            foreach ((long entryIndex, byte[] entry) in store.ReadEntries(expected, expected + width))
-            {
-                if (entryIndex != expected)
-                {
-                    throw new InvalidDataException($"Entry {expected} is missing from the database; run 'vigil ledger verify'.");
-                }
-
-                BinaryPrimitives.WriteUInt16BigEndian(length, checked((ushort)entry.Length));
-                bundle.Write(length);
-                bundle.Write(entry);
-                expected++;
-            }
-
-            if (expected != (index * 256) + width)
-            {
-                throw new InvalidDataException($"Entry {expected} is missing from the database; run 'vigil ledger verify'.");
-            }
-
+            WriteBundle(store, index, width, bundle);
             WriteAtomically(path, bundle.GetBuffer().AsSpan(0, (int)bundle.Length));
             bundles++;
         }
@@ -119,6 +99,31 @@ internal static class TileExporter
         string checkpointPath = Path.Combine(directory, "checkpoint");
         WriteAtomically(checkpointPath, Encoding.UTF8.GetBytes(checkpoint.Note));
         return new TileExportResult(size, tiles, bundles, checkpointPath);
+    }
+
+    /// <summary>Writes entry bundle <paramref name="index"/> (its first <paramref name="width"/> entries, each a big-endian uint16 length then the bytes).</summary>
+    public static void WriteBundle(LedgerStore store, long index, int width, MemoryStream bundle)
+    {
+        bundle.SetLength(0);
+        long expected = index * 256;
+        Span<byte> length = stackalloc byte[2];
+        foreach ((long entryIndex, byte[] entry) in store.ReadEntries(expected, expected + width).ToList())
+        {
+            if (entryIndex != expected)
+            {
+                throw new InvalidDataException($"Entry {expected} is missing from the database; run 'vigil ledger verify'.");
+            }
+
+            BinaryPrimitives.WriteUInt16BigEndian(length, checked((ushort)entry.Length));
+            bundle.Write(length);
+            bundle.Write(entry);
+            expected++;
+        }
+
+        if (expected != (index * 256) + width)
+        {
+            throw new InvalidDataException($"Entry {expected} is missing from the database; run 'vigil ledger verify'.");
+        }
     }
 
     private static void WriteAtomically(string path, ReadOnlySpan<byte> content)
