@@ -274,7 +274,7 @@ public sealed class LedgerLog : IAsyncDisposable, IDisposable
                 return null;
             }
 
-            return _reader.ReadTile(level, index, width).AsSpan(0, width * Rfc6962.HashSize).ToArray();
+            return _reader.ReadTile(level, index, width).Hashes.AsSpan(0, width * Rfc6962.HashSize).ToArray();
         }
     }
 

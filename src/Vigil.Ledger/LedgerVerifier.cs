@@ -55,7 +55,7 @@ internal static class LedgerVerifier
         CheckCheckpoints(rebuilt, checkpoints, ref nextCheckpoint, ref previousCheckpointSize, problems);
 
         long expected = 0;
-        byte[]? storedTile = null;
+        TileData? storedTile = null;
         long storedTileIndex = -1;
         bool aligned = true;
         Span<byte> leaf = stackalloc byte[Rfc6962.HashSize];
@@ -88,7 +88,7 @@ internal static class LedgerVerifier
                 storedTile = TryReadTile(store, 0, storedTileIndex, (int)Math.Min(256, size - (storedTileIndex * 256)), problems);
             }
 
-            if (storedTile is not null && !leaf.SequenceEqual(storedTile.AsSpan((int)(index & 255) * Rfc6962.HashSize, Rfc6962.HashSize)))
+            if (storedTile is { } stored && !leaf.SequenceEqual(stored.Hashes.AsSpan((int)(index & 255) * Rfc6962.HashSize, Rfc6962.HashSize)))
             {
                 problems.Add(new LedgerProblem(index, $"Entry {index} was changed: its hash does not match the stored tree."));
             }
@@ -161,21 +161,23 @@ internal static class LedgerVerifier
     {
         foreach (TileWrite tile in tiles)
         {
-            // Level 0 was compared leaf by leaf, naming each changed entry.
-            if (tile.Level == 0 || (fullOnly && tile.Width != TreeEdge.TileWidth))
+            if (fullOnly && tile.Width != TreeEdge.TileWidth)
             {
                 continue;
             }
 
-            byte[]? stored = TryReadTile(store, tile.Level, tile.Index, tile.Width, problems);
-            if (stored is not null && !stored.AsSpan(0, tile.Hashes.Length).SequenceEqual(tile.Hashes))
+            // Level 0 hashes were compared leaf by leaf (naming each changed entry); interiors feed proofs, so they count too.
+            TileData? read = TryReadTile(store, tile.Level, tile.Index, tile.Width, problems);
+            if (read is { } stored
+                && ((tile.Level > 0 && !stored.Hashes.AsSpan(0, tile.Hashes.Length).SequenceEqual(tile.Hashes))
+                    || !stored.Interior.AsSpan().SequenceEqual(tile.Interior)))
             {
                 problems.Add(new LedgerProblem(null, $"Stored tile {tile.Level}/{tile.Index} does not match the tree recomputed from the entries."));
             }
         }
     }
 
-    private static byte[]? TryReadTile(LedgerStore store, int level, long index, int width, List<LedgerProblem> problems)
+    private static TileData? TryReadTile(LedgerStore store, int level, long index, int width, List<LedgerProblem> problems)
     {
         try
         {

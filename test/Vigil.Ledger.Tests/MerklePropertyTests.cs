@@ -118,7 +118,9 @@ public class MerklePropertyTests
             Assert.Equal(tiles.Count, stored.Count);
             foreach (TileWrite tile in tiles.All())
             {
-                Assert.Equal(tile.Hashes, stored.ReadTile(tile.Level, tile.Index, tile.Width));
+                TileData read = stored.ReadTile(tile.Level, tile.Index, tile.Width);
+                Assert.Equal(tile.Hashes, read.Hashes);
+                Assert.Equal(tile.Interior, read.Interior);
             }
         }, iter: 60);
     }

@@ -141,6 +141,20 @@ public class TamperTests
         Assert.Equal(2, result.Problems.Count);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public async Task CorruptedTileInterior_IsReported(int level)
+    {
+        // Interiors feed proofs directly, so a corrupted one must not pass verification.
+        using var dir = new TempDirectory();
+        await using LedgerLog ledger = await Filled(dir);
+        Assert.Equal(1, ledger.ExecuteRawSql("UPDATE ledger_tiles SET interior = @z WHERE level = @l AND idx = 0", ("@z", new byte[254 * 32]), ("@l", level)));
+        LedgerVerification result = ledger.Verify(CancellationToken.None);
+        Assert.False(result.IsValid);
+        Assert.Contains(result.Problems, p => p.Message.Contains($"Stored tile {level}/0 does not match", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task ForgedCheckpointNote_IsReported()
     {

@@ -3,7 +3,7 @@ namespace Vigil.Ledger.Merkle;
 /// <summary>Tiles held in memory: for tests, benchmarks and building a tree in one go.</summary>
 public sealed class MemoryTiles : ITileReader
 {
-    private readonly Dictionary<(int Level, long Index), byte[]> _tiles = [];
+    private readonly Dictionary<(int Level, long Index), TileData> _tiles = [];
 
     /// <summary>Number of tiles held.</summary>
     public int Count => _tiles.Count;
@@ -13,17 +13,17 @@ public sealed class MemoryTiles : ITileReader
     {
         foreach (TileWrite write in writes)
         {
-            _tiles[(write.Level, write.Index)] = write.Hashes;
+            _tiles[(write.Level, write.Index)] = new TileData(write.Hashes, write.Interior);
         }
     }
 
     /// <summary>All tiles held, in no particular order.</summary>
-    public IEnumerable<TileWrite> All() => _tiles.Select(t => new TileWrite(t.Key.Level, t.Key.Index, t.Value));
+    public IEnumerable<TileWrite> All() => _tiles.Select(t => new TileWrite(t.Key.Level, t.Key.Index, t.Value.Hashes, t.Value.Interior));
 
     /// <inheritdoc />
-    public byte[] ReadTile(int level, long index, int minWidth)
+    public TileData ReadTile(int level, long index, int minWidth)
     {
-        if (_tiles.TryGetValue((level, index), out byte[]? tile) && tile.Length >= minWidth * Rfc6962.HashSize)
+        if (_tiles.TryGetValue((level, index), out TileData tile) && tile.Hashes.Length >= minWidth * Rfc6962.HashSize)
         {
             return tile;
         }

@@ -3,14 +3,27 @@ using System.Numerics;
 namespace Vigil.Ledger.Merkle;
 
 /// <summary>
+/// A stored tile: its hashes (height 8·L nodes) and, when stored, its interior: the hashes of the perfect subtrees at
+/// heights 1 to 7 inside it (254 slots; height s starts at slot 256 − (512 » s)), so proofs need no rehashing.
+/// </summary>
+public readonly record struct TileData(byte[] Hashes, byte[]? Interior)
+{
+    /// <summary>Number of interior hash slots of a tile.</summary>
+    public const int InteriorSlots = 254;
+
+    /// <summary>First interior slot of height <paramref name="height"/> (1 to 7).</summary>
+    public static int InteriorOffset(int height) => 256 - (512 >> height);
+}
+
+/// <summary>
 /// Reads hash tiles in the C2SP tlog-tiles layout: tile (level L, index N) holds the hashes of the tree nodes at
 /// height 8·L with indices N·256 … N·256+width−1. Level 0 holds the leaf hashes.
 /// </summary>
 public interface ITileReader
 {
-    /// <summary>Returns the concatenated hashes of the tile, at least <paramref name="minWidth"/> of them.</summary>
+    /// <summary>Returns the tile: its concatenated hashes (at least <paramref name="minWidth"/>) and its interior if stored.</summary>
     /// <exception cref="InvalidDataException">The tile is missing or narrower than needed.</exception>
-    byte[] ReadTile(int level, long index, int minWidth);
+    TileData ReadTile(int level, long index, int minWidth);
 }
 
 /// <summary>Builds RFC 9162 inclusion and consistency proofs from stored tiles, reading O(log n) tiles.</summary>
@@ -18,7 +31,7 @@ public sealed class MerkleProver
 {
     private const int H = Rfc6962.HashSize;
     private readonly ITileReader _tiles;
-    private readonly Dictionary<(int Level, long Index), byte[]> _cache = [];
+    private readonly Dictionary<(int Level, long Index), TileData> _cache = [];
 
     /// <summary>Creates a prover over the given tiles; it caches the tiles it reads, so use one per request.</summary>
     public MerkleProver(ITileReader tiles) => _tiles = tiles;
@@ -32,8 +45,20 @@ public sealed class MerkleProver
         long tileIndex = first >> 8;
         int offset = (int)(first & 255);
         int count = 1 << sub;
-        byte[] tile = ReadTile(tileLevel, tileIndex, offset + count);
-        Rfc6962.HashPerfectRange(tile.AsSpan(offset * H), count, destination);
+        TileData tile = ReadTile(tileLevel, tileIndex, offset + count);
+        if (sub == 0)
+        {
+            tile.Hashes.AsSpan(offset * H, H).CopyTo(destination);
+        }
+        else if (tile.Interior is { } interior)
+        {
+            int slot = TileData.InteriorOffset(sub) + (offset >> sub);
+            interior.AsSpan(slot * H, H).CopyTo(destination);
+        }
+        else
+        {
+            Rfc6962.HashPerfectRange(tile.Hashes.AsSpan(offset * H), count, destination);
+        }
     }
 
     /// <summary>MTH(D[start:end]) for a range whose start is aligned as in any RFC 9162 proof.</summary>
@@ -169,17 +194,17 @@ public sealed class MerkleProver
 
     private static long LargestPowerOfTwoBelow(long n) => 1L << (63 - BitOperations.LeadingZeroCount((ulong)(n - 1)));
 
-    private byte[] ReadTile(int level, long index, int minWidth)
+    private TileData ReadTile(int level, long index, int minWidth)
     {
-        if (_cache.TryGetValue((level, index), out byte[]? tile) && tile.Length >= minWidth * H)
+        if (_cache.TryGetValue((level, index), out TileData tile) && tile.Hashes.Length >= minWidth * H)
         {
             return tile;
         }
 
         tile = _tiles.ReadTile(level, index, minWidth);
-        if (tile.Length < minWidth * H)
+        if (tile.Hashes.Length < minWidth * H || (tile.Interior is not null && tile.Interior.Length != TileData.InteriorSlots * H))
         {
-            throw new InvalidDataException($"Tile {level}/{index} holds {tile.Length / H} hashes; {minWidth} are needed.");
+            throw new InvalidDataException($"Tile {level}/{index} holds {tile.Hashes.Length / H} hashes; {minWidth} are needed.");
         }
 
         _cache[(level, index)] = tile;

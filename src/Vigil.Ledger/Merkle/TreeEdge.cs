@@ -1,7 +1,7 @@
 namespace Vigil.Ledger.Merkle;
 
-/// <summary>A tile to be stored: level, index and its hashes (a full tile has 256).</summary>
-public readonly record struct TileWrite(int Level, long Index, byte[] Hashes)
+/// <summary>A tile to be stored: level, index, its hashes (a full tile has 256) and its interior hashes.</summary>
+public readonly record struct TileWrite(int Level, long Index, byte[] Hashes, byte[]? Interior = null)
 {
     /// <summary>Number of hashes in the tile.</summary>
     public int Width => Hashes.Length / Rfc6962.HashSize;
@@ -18,6 +18,7 @@ public sealed class TreeEdge : ITileReader
 
     private const int H = Rfc6962.HashSize;
     private readonly List<byte[]> _buffers = [];
+    private readonly List<byte[]> _interiors = [];
     private readonly List<long> _indices = [];
     private readonly List<int> _widths = [];
     private readonly List<TileWrite> _completed = [];
@@ -36,13 +37,23 @@ public sealed class TreeEdge : ITileReader
             long index = nodes >> 8;
             int width = (int)(nodes & 255);
             var buffer = new byte[TileWidth * H];
+            var interior = new byte[TileData.InteriorSlots * H];
             if (width > 0)
             {
-                byte[] stored = tiles.ReadTile(level, index, width);
-                stored.AsSpan(0, width * H).CopyTo(buffer);
+                TileData stored = tiles.ReadTile(level, index, width);
+                stored.Hashes.AsSpan(0, width * H).CopyTo(buffer);
+                if (stored.Interior is { } storedInterior)
+                {
+                    storedInterior.CopyTo(interior, 0);
+                }
+                else
+                {
+                    RebuildInterior(buffer, interior, width);
+                }
             }
 
             edge._buffers.Add(buffer);
+            edge._interiors.Add(interior);
             edge._indices.Add(index);
             edge._widths.Add(width);
         }
@@ -65,24 +76,28 @@ public sealed class TreeEdge : ITileReader
             if (level == _buffers.Count)
             {
                 _buffers.Add(new byte[TileWidth * H]);
+                _interiors.Add(new byte[TileData.InteriorSlots * H]);
                 _indices.Add(0);
                 _widths.Add(0);
             }
 
             byte[] buffer = _buffers[level];
+            byte[] interior = _interiors[level];
             int width = _widths[level];
             carry.CopyTo(buffer.AsSpan(width * H, H));
             width++;
             _dirty.Add(level);
+            CompleteNodes(buffer, interior, width, carry);
             if (width < TileWidth)
             {
                 _widths[level] = width;
                 break;
             }
 
-            // The tile is full: store it as is, and its root becomes the next hash one tile level up.
-            _completed.Add(new TileWrite(level, _indices[level], (byte[])buffer.Clone()));
-            Rfc6962.HashPerfectRange(buffer, TileWidth, carry);
+            // The tile is full: store it as is; its root (in carry) becomes the next hash one tile level up.
+            _completed.Add(new TileWrite(level, _indices[level], (byte[])buffer.Clone(), (byte[])interior.Clone()));
+            Array.Clear(buffer);
+            Array.Clear(interior);
             _indices[level]++;
             _widths[level] = 0;
         }
@@ -99,7 +114,7 @@ public sealed class TreeEdge : ITileReader
             int width = _widths[level];
             if (width > 0)
             {
-                writes.Add(new TileWrite(level, _indices[level], _buffers[level].AsSpan(0, width * H).ToArray()));
+                writes.Add(new TileWrite(level, _indices[level], _buffers[level].AsSpan(0, width * H).ToArray(), (byte[])_interiors[level].Clone()));
             }
         }
 
@@ -108,15 +123,43 @@ public sealed class TreeEdge : ITileReader
         return writes;
     }
 
+    /// <summary>
+    /// After the hash at position <paramref name="width"/> − 1 was written: hashes every perfect subtree it completes
+    /// (at most one per height), into the interior; when the tile completes, writes its root to <paramref name="root"/>.
+    /// </summary>
+    private static void CompleteNodes(byte[] buffer, byte[] interior, int width, Span<byte> root)
+    {
+        for (int height = 1; height <= 8 && (width & ((1 << height) - 1)) == 0; height++)
+        {
+            int node = (width >> height) - 1;
+            ReadOnlySpan<byte> left = Child(buffer, interior, height - 1, 2 * node);
+            ReadOnlySpan<byte> right = Child(buffer, interior, height - 1, (2 * node) + 1);
+            Span<byte> target = height == 8 ? root : interior.AsSpan((TileData.InteriorOffset(height) + node) * H, H);
+            Rfc6962.HashChildren(left, right, target);
+        }
+    }
+
+    private static ReadOnlySpan<byte> Child(byte[] buffer, byte[] interior, int height, int node) =>
+        height == 0 ? buffer.AsSpan(node * H, H) : interior.AsSpan((TileData.InteriorOffset(height) + node) * H, H);
+
+    private static void RebuildInterior(byte[] buffer, byte[] interior, int width)
+    {
+        Span<byte> unused = stackalloc byte[H];
+        for (int w = 1; w <= width; w++)
+        {
+            CompleteNodes(buffer, interior, w, unused);
+        }
+    }
+
     /// <summary>Root of the current tree.</summary>
     public byte[] Root() => new MerkleProver(this).Root(Size);
 
     /// <inheritdoc />
-    public byte[] ReadTile(int level, long index, int minWidth)
+    public TileData ReadTile(int level, long index, int minWidth)
     {
         if (level < _buffers.Count && _indices[level] == index && _widths[level] >= minWidth)
         {
-            return _buffers[level];
+            return new TileData(_buffers[level], _interiors[level]);
         }
 
         throw new InvalidDataException($"Tile {level}/{index} is not on the right edge of the tree.");

@@ -71,7 +71,7 @@ internal sealed class LedgerStore : ITileReader, IDisposable
             Execute("""
                 CREATE TABLE IF NOT EXISTS ledger_state (id INTEGER PRIMARY KEY CHECK (id = 1), size INTEGER NOT NULL);
                 CREATE TABLE IF NOT EXISTS ledger_entries (idx INTEGER PRIMARY KEY, entry BLOB NOT NULL);
-                CREATE TABLE IF NOT EXISTS ledger_tiles (level INTEGER NOT NULL, idx INTEGER NOT NULL, hashes BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID;
+                CREATE TABLE IF NOT EXISTS ledger_tiles (level INTEGER NOT NULL, idx INTEGER NOT NULL, hashes BLOB NOT NULL, interior BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID;
                 CREATE TABLE IF NOT EXISTS ledger_checkpoints (size INTEGER PRIMARY KEY, root BLOB NOT NULL, note TEXT NOT NULL);
                 INSERT INTO ledger_state (id, size) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
                 """);
@@ -81,7 +81,7 @@ internal sealed class LedgerStore : ITileReader, IDisposable
             Execute("""
                 CREATE TABLE IF NOT EXISTS ledger_state (id INTEGER PRIMARY KEY CHECK (id = 1), size BIGINT NOT NULL);
                 CREATE TABLE IF NOT EXISTS ledger_entries (idx BIGINT PRIMARY KEY, entry BYTEA NOT NULL);
-                CREATE TABLE IF NOT EXISTS ledger_tiles (level INTEGER NOT NULL, idx BIGINT NOT NULL, hashes BYTEA NOT NULL, PRIMARY KEY (level, idx));
+                CREATE TABLE IF NOT EXISTS ledger_tiles (level INTEGER NOT NULL, idx BIGINT NOT NULL, hashes BYTEA NOT NULL, interior BYTEA NOT NULL, PRIMARY KEY (level, idx));
                 CREATE TABLE IF NOT EXISTS ledger_checkpoints (size BIGINT PRIMARY KEY, root BYTEA NOT NULL, note TEXT NOT NULL);
                 INSERT INTO ledger_state (id, size) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
                 """);
@@ -196,11 +196,12 @@ internal sealed class LedgerStore : ITileReader, IDisposable
         if (_upsertTile is null)
         {
             _upsertTile = _connection.CreateCommand();
-            _upsertTile.CommandText = "INSERT INTO ledger_tiles (level, idx, hashes) VALUES (@level, @idx, @hashes) "
-                + "ON CONFLICT (level, idx) DO UPDATE SET hashes = excluded.hashes";
+            _upsertTile.CommandText = "INSERT INTO ledger_tiles (level, idx, hashes, interior) VALUES (@level, @idx, @hashes, @interior) "
+                + "ON CONFLICT (level, idx) DO UPDATE SET hashes = excluded.hashes, interior = excluded.interior";
             Add(_upsertTile, "@level", 0);
             Add(_upsertTile, "@idx", 0L);
             Add(_upsertTile, "@hashes", Array.Empty<byte>());
+            Add(_upsertTile, "@interior", Array.Empty<byte>());
         }
 
         _upsertTile.Transaction = _active;
@@ -209,22 +210,31 @@ internal sealed class LedgerStore : ITileReader, IDisposable
             _upsertTile.Parameters[0].Value = tile.Level;
             _upsertTile.Parameters[1].Value = tile.Index;
             _upsertTile.Parameters[2].Value = tile.Hashes;
+            _upsertTile.Parameters[3].Value = tile.Interior ?? throw new ArgumentException($"Tile {tile.Level}/{tile.Index} has no interior hashes.", nameof(tiles));
             _upsertTile.ExecuteNonQuery();
         }
     }
 
     /// <inheritdoc />
-    public byte[] ReadTile(int level, long index, int minWidth)
+    public TileData ReadTile(int level, long index, int minWidth)
     {
-        using DbCommand command = Command("SELECT hashes FROM ledger_tiles WHERE level = @level AND idx = @idx");
+        using DbCommand command = Command("SELECT hashes, interior FROM ledger_tiles WHERE level = @level AND idx = @idx");
         Add(command, "@level", level);
         Add(command, "@idx", index);
-        if (command.ExecuteScalar() is not byte[] hashes || hashes.Length < minWidth * Rfc6962.HashSize)
+        using DbDataReader reader = command.ExecuteReader();
+        if (!reader.Read())
         {
-            throw new InvalidDataException($"Stored tile {level}/{index} is missing or holds fewer than {minWidth} hashes.");
+            throw new InvalidDataException($"Stored tile {level}/{index} is missing.");
         }
 
-        return hashes;
+        byte[] hashes = reader.GetFieldValue<byte[]>(0);
+        byte[] interior = reader.GetFieldValue<byte[]>(1);
+        if (hashes.Length < minWidth * Rfc6962.HashSize || interior.Length != TileData.InteriorSlots * Rfc6962.HashSize)
+        {
+            throw new InvalidDataException($"Stored tile {level}/{index} holds fewer than {minWidth} hashes or a malformed interior.");
+        }
+
+        return new TileData(hashes, interior);
     }
 
     /// <summary>Reads entries with index in [from, to), in index order, as stored (gaps and extras included).</summary>

@@ -66,7 +66,7 @@ internal static class TileExporter
                 string path = Path.Combine(directory, TilePaths.Tile(level, index, width));
                 if (!File.Exists(path))
                 {
-                    byte[] tile = store.ReadTile(level, index, width);
+                    byte[] tile = store.ReadTile(level, index, width).Hashes;
                     WriteAtomically(path, tile.AsSpan(0, width * Rfc6962.HashSize));
                     tiles++;
                 }

@@ -17,12 +17,12 @@ public sealed class TileMirror : ITileReader
     public TileMirror(string directory) => _root = directory;
 
     /// <inheritdoc />
-    public byte[] ReadTile(int level, long index, int minWidth)
+    public TileData ReadTile(int level, long index, int minWidth)
     {
         string full = Path.Combine(_root, TilePaths.Tile(level, index, TreeEdge.TileWidth));
         if (File.Exists(full))
         {
-            return ReadHashes(full, TreeEdge.TileWidth);
+            return new TileData(ReadHashes(full, TreeEdge.TileWidth), null);
         }
 
         string partials = full + ".p";
@@ -40,7 +40,7 @@ public sealed class TileMirror : ITileReader
 
             if (best != int.MaxValue)
             {
-                return ReadHashes(Path.Combine(partials, best.ToString(CultureInfo.InvariantCulture)), best);
+                return new TileData(ReadHashes(Path.Combine(partials, best.ToString(CultureInfo.InvariantCulture)), best), null);
             }
         }
 
@@ -136,7 +136,7 @@ public sealed class TileMirror : ITileReader
             try
             {
                 bundle = ReadBundle(bundleIndex, width);
-                tile = ReadTile(0, bundleIndex, width);
+                tile = ReadTile(0, bundleIndex, width).Hashes;
             }
             catch (Exception ex) when (ex is InvalidDataException or IOException)
             {
