@@ -151,6 +151,21 @@ public sealed class TreeEdge : ITileReader
         }
     }
 
+    /// <summary>The current partial tile of every level (those with at least one hash).</summary>
+    public List<TileWrite> PartialTiles()
+    {
+        var tiles = new List<TileWrite>();
+        for (int level = 0; level < _buffers.Count; level++)
+        {
+            if (_widths[level] > 0)
+            {
+                tiles.Add(new TileWrite(level, _indices[level], _buffers[level].AsSpan(0, _widths[level] * H).ToArray(), (byte[])_interiors[level].Clone()));
+            }
+        }
+
+        return tiles;
+    }
+
     /// <summary>Root of the current tree.</summary>
     public byte[] Root() => new MerkleProver(this).Root(Size);
 
