@@ -1,1 +1,0 @@
-namespace Vigil.Ledger; internal static class Placeholder { }

@@ -1,7 +1,0 @@
-namespace Vigil.Ledger.Tests;
-
-public class SmokeTests
-{
-    [Fact]
-    public void Build_Works() => Assert.True(true);
-}
