@@ -17,7 +17,7 @@ public static class MatchCommand
         cmd.SetAction((parse, ct) => CliContext.Guard(parse, async output =>
         {
             await using var db = await CliContext.Store(parse).OpenAsync(ct);
-            var matcher = await BankMatcher.LoadAsync(db, null, ct);
+            using var matcher = await BankMatcher.LoadAsync(db, null, ct);
             var workspace = new PdqWorkspace();
             var outcomes = new List<MatchOutcome>();
             var errors = 0;

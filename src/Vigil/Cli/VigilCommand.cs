@@ -15,6 +15,7 @@ public static class VigilCommand
         root.Subcommands.Add(BankCommands.Create(time));
         root.Subcommands.Add(MatchCommand.Create(time));
         root.Subcommands.Add(DemoCommand.Create(time));
+        root.Subcommands.Add(Vigil.Ledger.LedgerCommands.Create(CliContext.Data));
         root.Subcommands.Add(BenchCommand.Create());
         return root;
     }

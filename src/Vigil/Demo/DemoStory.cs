@@ -6,6 +6,7 @@ using Vigil.Banks.Exchanges;
 using Vigil.Cli;
 using Vigil.Hashing;
 using Vigil.Hashing.Pdq;
+using Vigil.Ledger;
 using Vigil.Matching;
 using Vigil.Storage;
 
@@ -24,6 +25,7 @@ public sealed class DemoStory(VigilStore store, TimeProvider time, TextWriter ou
 
     private readonly List<(string Step, string Check, bool Passed, string Detail)> checks = [];
     private readonly PdqWorkspace workspace = new();
+    private readonly List<LedgerEvent> actions = [];
 
     public IReadOnlyList<(string Step, string Check, bool Passed, string Detail)> Checks => checks;
 
@@ -63,6 +65,11 @@ public sealed class DemoStory(VigilStore store, TimeProvider time, TextWriter ou
             new(1, SignalType.TextExact, Hashing.Text.TextHasher.ExactHash(DemoTexts.Manifesto), labels with { ContentType = "text" }),
             new(2, SignalType.TextMinHash, Hashing.Text.TextHasher.MinHash(DemoTexts.Manifesto).ToString(), labels with { ContentType = "text" }),
         ]), time, ct);
+        foreach (var bank in new[] { GifctBank, NegativeBank, TextBank })
+        {
+            Log("tns-lead@demo", "trust_and_safety_lead", "bank.create", "bank", bank, "demo: set up the hash lists");
+        }
+        Log("tns-lead@demo", "trust_and_safety_lead", "bank.import", "bank", GifctBank, $"imported {bankRecords.Count} signals from the GIFCT-style list");
         var counts = await db.BankEntries.CountAsync(e => e.Bank!.Name.StartsWith("demo-"), ct);
         Check("banks", "the generated lists are in three banks", counts == (Posters * 3) + 1 + 2, $"{counts} entries");
         await output.WriteLineAsync($"   {Posters} generated propaganda posters hashed into '{GifctBank}' (PDQ, MD5, SHA-256), one news photo in '{NegativeBank}', one manifesto in '{TextBank}'");
@@ -95,6 +102,12 @@ public sealed class DemoStory(VigilStore store, TimeProvider time, TextWriter ou
             var hit = outcome.Hits.FirstOrDefault(h => h.Entry.Id == expectedEntry);
             var ok = outcome.Matched && hit is not null && hit.Via.StartsWith(expectedVia, StringComparison.Ordinal);
             var distance = workspace.HashFile(originals[poster]).Hash.DistanceTo(workspace.HashFile(path).Hash);
+            if (outcome.Matched)
+            {
+                // The ledger keeps the upload's SHA-256, never the upload.
+                Log("matcher", "system", "content.match", "upload", Path.GetFileName(path), $"matched bank entry {expectedEntry} ({name})",
+                    LedgerEvent.HashPayload(await File.ReadAllBytesAsync(path, ct)));
+            }
             Check("re-posts", $"propaganda-{poster:00} {name} matches its bank entry", ok,
                 hit is null ? string.Create(CultureInfo.InvariantCulture, $"no match (distance {distance})") : string.Create(CultureInfo.InvariantCulture, $"via {hit.Via}, distance {hit.Distance}"));
         }
@@ -155,6 +168,7 @@ public sealed class DemoStory(VigilStore store, TimeProvider time, TextWriter ou
             var emptyMd5 = Hashing.Files.FileDigests.Compute(empty).Md5Hex;
             await BankOperations.ImportAsync(db, GifctBank, "mistake", "manual", new ExchangeBatch(ExchangeFormat.Signals,
                 [new(1, SignalType.Md5, emptyMd5, labels with { Source = "bad import" })]), time, ct);
+            matcher.Dispose();
             matcher = await BankMatcher.LoadAsync(db, new FloodGuardOptions(Window: 200, MinLookups: 100, MaxShare: 0.1), ct);
             var rng = new Random(5);
             var quarantined = new List<Quarantine>();
@@ -167,13 +181,48 @@ public sealed class DemoStory(VigilStore store, TimeProvider time, TextWriter ou
                 quarantined.AddRange(matcher.Match(probe).Quarantined);
             }
             await BankMatcher.PersistQuarantinesAsync(db, quarantined, time, ct);
+            foreach (var q in quarantined)
+            {
+                Log("matcher", "system", "bank.entry.quarantine", "bank_entry", q.Entry.Id.ToString(CultureInfo.InvariantCulture), "flood protection: " + q.Reason);
+            }
             var stored = await db.BankEntries.SingleAsync(e => e.Signal == emptyMd5 && e.Bank!.Name == GifctBank, ct);
             Check("flood", "an entry matching a quarter of all uploads is quarantined and stays quarantined", quarantined.Count == 1 && stored.QuarantinedAt is not null,
                 quarantined.Count == 1 ? $"after {lookups} lookups: {quarantined[0].Reason}" : "not quarantined");
         }
 
+        matcher.Dispose();
+        await Heading("8. The ledger");
+        {
+            // Everything privileged the demo did is now written to the verifiable log.
+            await using var ledger = LedgerLog.OpenDataDirectory(store.DataDirectory.FullName, options: new LedgerOptions { TimeProvider = time });
+            var verified = await LedgerDemo.RunAsync(ledger, actions, new IndentedWriter(output), ct);
+            Check("ledger", $"the demo's {actions.Count} actions are logged and an inclusion proof verifies against the signed checkpoint", verified,
+                string.Create(CultureInfo.InvariantCulture, $"tree size {ledger.Checkpoint().Checkpoint.Size}"));
+        }
+
         await Summary();
         return Succeeded;
+    }
+
+    private void Log(string actor, string role, string action, string subjectType, string subjectId, string reason, byte[]? payloadSha256 = null) =>
+        actions.Add(new LedgerEvent(actor, role, action, new LedgerSubject(subjectType, subjectId), reason, payloadSha256));
+
+    /// <summary>Indents what the ledger part prints, to sit under its heading.</summary>
+    private sealed class IndentedWriter(TextWriter inner) : TextWriter
+    {
+        private bool lineStart = true;
+
+        public override System.Text.Encoding Encoding => inner.Encoding;
+
+        public override void Write(char value)
+        {
+            if (lineStart && value != '\n')
+            {
+                inner.Write("   ");
+            }
+            inner.Write(value);
+            lineStart = value == '\n';
+        }
     }
 
     private static string DisguiseOnly(string text) =>

@@ -37,7 +37,7 @@ public sealed record MatchOutcome(string Input, IReadOnlyList<MatchHit> Hits, IR
 /// orientations), file and text hashes exactly, texts by MinHash near-duplicates. Negative banks
 /// veto; flood protection quarantines entries that match too much. Not thread-safe: one per worker.
 /// </summary>
-public sealed class BankMatcher
+public sealed class BankMatcher : IDisposable
 {
     private readonly Dictionary<long, LoadedEntry> entries;
     private readonly HammingIndex pdq;
@@ -69,6 +69,8 @@ public sealed class BankMatcher
     }
 
     public int EntryCount => entries.Count;
+
+    public void Dispose() => pdq.Dispose();
 
     /// <summary>Loads the active entries of every enabled bank.</summary>
     public static async Task<BankMatcher> LoadAsync(VigilDb db, FloodGuardOptions? flood, CancellationToken ct)
