@@ -260,6 +260,17 @@ public static class TextNormalizer
         var tokenHasLatin = false;
         foreach (var cp in codePoints)
         {
+            if (cp < 0x80 && char.IsAsciiLetter((char)cp))
+            {
+                // The common case, kept off the classification and homoglyph switch.
+                if (tokenStart < 0)
+                {
+                    tokenStart = w;
+                }
+                output[w++] = (char)(cp | 0x20);
+                tokenHasLatin = true;
+                continue;
+            }
             switch (Classify(cp))
             {
                 case CharClass.Removed:

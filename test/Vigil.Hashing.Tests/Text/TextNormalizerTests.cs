@@ -39,6 +39,7 @@ public class TextNormalizerTests
     [InlineData("\u0939\u093F\u0928\u094D\u0926\u0940", "\u0939\u093F\u0928\u094D\u0926\u0940")] // Devanagari marks carry meaning: kept
     [InlineData("\uAC00\uD7A3", "\uAC00\uD7A3")] // Hangul syllables decompose and recompose
     [InlineData("\uFF76\uFF9E", "\u30AC")] // halfwidth katakana + voiced mark compose (kana marks kept)
+    [InlineData("\U00010041\U00010061", "\U00010041\U00010061")] // supplementary letters are not ASCII letters in disguise
     [InlineData("", "")]
     [InlineData("!!! ... ???", "")]
     public void Normalize_FoldsObfuscationsToCanonicalForm(string input, string expected) =>
