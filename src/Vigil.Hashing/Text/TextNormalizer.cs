@@ -258,6 +258,7 @@ public static class TextNormalizer
         var w = 0;
         var tokenStart = -1;
         var tokenHasLatin = false;
+        var tokenHasOther = false; // digits, marks, @ $ !: only such tokens need the leetspeak pass
         foreach (var cp in codePoints)
         {
             if (cp < 0x80 && char.IsAsciiLetter((char)cp))
@@ -276,9 +277,10 @@ public static class TextNormalizer
                 case CharClass.Removed:
                     break;
                 case CharClass.Separator:
-                    w = EndToken(output, tokenStart, w, tokenHasLatin);
+                    w = tokenHasOther ? EndToken(output, tokenStart, w, tokenHasLatin) : w;
                     tokenStart = -1;
                     tokenHasLatin = false;
+                    tokenHasOther = false;
                     if (w > 0 && output[w - 1] != ' ')
                     {
                         output[w++] = ' ';
@@ -298,10 +300,11 @@ public static class TextNormalizer
                         tokenStart = w;
                     }
                     w = AppendCodePoint(cp, output, w);
+                    tokenHasOther = true;
                     break;
             }
         }
-        w = EndToken(output, tokenStart, w, tokenHasLatin);
+        w = tokenHasOther ? EndToken(output, tokenStart, w, tokenHasLatin) : w;
         if (w > 0 && output[w - 1] == ' ')
         {
             w--;
