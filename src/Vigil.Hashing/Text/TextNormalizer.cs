@@ -77,8 +77,11 @@ public static class TextNormalizer
             {
                 count = Decompose(text, ref codePoints);
                 var span = codePoints.AsSpan(0, count);
-                UnicodeNormalization.ReorderCanonically(span);
-                count = UnicodeNormalization.ComposeCanonically(span);
+                if (NeedsComposition(span))
+                {
+                    UnicodeNormalization.ReorderCanonically(span);
+                    count = UnicodeNormalization.ComposeCanonically(span);
+                }
             }
             // Each code point maps to at most two UTF-16 units (a supplementary letter, or ß -> "ss").
             output = ArrayPool<char>.Shared.Rent((count * 2) + 1);
@@ -156,6 +159,19 @@ public static class TextNormalizer
             }
         }
         return count;
+    }
+
+    /// <summary>Most decomposed text (Latin with its diacritics stripped, look-alikes) has nothing left to reorder or compose.</summary>
+    private static bool NeedsComposition(ReadOnlySpan<int> codePoints)
+    {
+        foreach (var cp in codePoints)
+        {
+            if (UnicodeNormalization.MayCombine(cp))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -71,6 +71,15 @@ internal static class UnicodeNormalization
         return UnicodeTables.DecompositionData.Slice(packed >> 5, packed & 31);
     }
 
+    /// <summary>False when <paramref name="codePoint"/> can neither be reordered nor composed onto a preceding character.</summary>
+    public static bool MayCombine(int codePoint) =>
+        codePoint >= 0x300
+        && (codePoint >= 0x10000
+            || InBmpBitmap(s_nonStarter, codePoint)
+            || InBmpBitmap(s_compositionSecond, codePoint)
+            || (uint)(codePoint - VBase) < VCount
+            || (uint)(codePoint - TBase - 1) < TCount - 1);
+
     public static bool IsHangulSyllable(int codePoint) => (uint)(codePoint - SBase) < SCount;
 
     /// <summary>Writes the 2 or 3 conjoining jamo of a Hangul syllable; returns how many.</summary>
