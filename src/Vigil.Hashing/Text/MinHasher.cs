@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -45,6 +46,27 @@ internal static class MinHasher
         {
             return;
         }
+        // A text has at most as many shingles as characters; the keys are gathered first so that each
+        // block of 8 hash functions then runs over all of them with its minimum held in a register.
+        uint[]? rented = null;
+        var keys = normalized.Length <= 512 ? stackalloc uint[512] : (rented = ArrayPool<uint>.Shared.Rent(normalized.Length));
+        try
+        {
+            var count = CollectKeys(normalized, keys);
+            MinOver(keys[..count], mins);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<uint>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private static int CollectKeys(ReadOnlySpan<char> normalized, Span<uint> keys)
+    {
+        var count = 0;
         // Starts of the last three words, as a ring, so shingles are slices of the text: no allocation.
         Span<int> starts = stackalloc int[WordShingle];
         var words = 0;
@@ -62,25 +84,26 @@ internal static class MinHasher
                 if (words >= WordShingle)
                 {
                     var first = starts[(words - WordShingle) % WordShingle];
-                    AddShingle(Key(normalized[first..i], WordSeed), mins);
+                    keys[count++] = Key(normalized[first..i], WordSeed);
                 }
             }
             wordStart = i + 1;
         }
         if (words >= WordShingle)
         {
-            return;
+            return count;
         }
         // Too few words for a word shingle: character shingles still tell short texts apart.
         if (normalized.Length <= CharShingle)
         {
-            AddShingle(Key(normalized, CharSeed), mins);
-            return;
+            keys[0] = Key(normalized, CharSeed);
+            return 1;
         }
         for (var i = 0; i + CharShingle <= normalized.Length; i++)
         {
-            AddShingle(Key(normalized.Slice(i, CharShingle), CharSeed), mins);
+            keys[count++] = Key(normalized.Slice(i, CharShingle), CharSeed);
         }
+        return count;
     }
 
     private static uint Key(ReadOnlySpan<char> shingle, long seed)
@@ -89,26 +112,34 @@ internal static class MinHasher
         return (uint)h ^ (uint)(h >> 32);
     }
 
-    /// <summary>Hash function i is fmix32(key ^ seed[i]); keeps the minimum per function.</summary>
-    internal static void AddShingle(uint key, Span<uint> mins)
+    /// <summary>For each hash function i (fmix32(key ^ seed[i])), the minimum over <paramref name="keys"/>, folded into <paramref name="mins"/>.</summary>
+    internal static void MinOver(ReadOnlySpan<uint> keys, Span<uint> mins)
     {
-        if (Vector256.IsHardwareAccelerated)
+        if (!Vector256.IsHardwareAccelerated)
         {
-            var k = Vector256.Create(key);
-            var seeds = Seeds.AsSpan();
-            for (var i = 0; i < mins.Length; i += Vector256<uint>.Count)
+            foreach (var key in keys)
             {
-                var h = k ^ Vector256.Create<uint>(seeds[i..]);
+                AddShingleScalar(key, mins);
+            }
+            return;
+        }
+        var seeds = Seeds.AsSpan();
+        for (var i = 0; i < mins.Length; i += Vector256<uint>.Count)
+        {
+            var seed = Vector256.Create<uint>(seeds[i..]);
+            var min = Vector256.Create<uint>(mins[i..]);
+            foreach (var key in keys)
+            {
+                var h = Vector256.Create(key) ^ seed;
                 h ^= Vector256.ShiftRightLogical(h, 16);
                 h *= Mix1;
                 h ^= Vector256.ShiftRightLogical(h, 13);
                 h *= Mix2;
                 h ^= Vector256.ShiftRightLogical(h, 16);
-                Vector256.Min(h, Vector256.Create<uint>(mins[i..])).CopyTo(mins[i..]);
+                min = Vector256.Min(min, h);
             }
-            return;
+            min.CopyTo(mins[i..]);
         }
-        AddShingleScalar(key, mins);
     }
 
     internal static void AddShingleScalar(uint key, Span<uint> mins)

@@ -77,8 +77,11 @@ public static class TextNormalizer
             {
                 count = Decompose(text, ref codePoints);
                 var span = codePoints.AsSpan(0, count);
-                UnicodeNormalization.ReorderCanonically(span);
-                count = UnicodeNormalization.ComposeCanonically(span);
+                if (NeedsComposition(span))
+                {
+                    UnicodeNormalization.ReorderCanonically(span);
+                    count = UnicodeNormalization.ComposeCanonically(span);
+                }
             }
             // Each code point maps to at most two UTF-16 units (a supplementary letter, or ß -> "ss").
             output = ArrayPool<char>.Shared.Rent((count * 2) + 1);
@@ -156,6 +159,19 @@ public static class TextNormalizer
             }
         }
         return count;
+    }
+
+    /// <summary>Most decomposed text (Latin with its diacritics stripped, look-alikes) has nothing left to reorder or compose.</summary>
+    private static bool NeedsComposition(ReadOnlySpan<int> codePoints)
+    {
+        foreach (var cp in codePoints)
+        {
+            if (UnicodeNormalization.MayCombine(cp))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -258,16 +274,29 @@ public static class TextNormalizer
         var w = 0;
         var tokenStart = -1;
         var tokenHasLatin = false;
+        var tokenHasOther = false; // digits, marks, @ $ !: only such tokens need the leetspeak pass
         foreach (var cp in codePoints)
         {
+            if (cp < 0x80 && char.IsAsciiLetter((char)cp))
+            {
+                // The common case, kept off the classification and homoglyph switch.
+                if (tokenStart < 0)
+                {
+                    tokenStart = w;
+                }
+                output[w++] = (char)(cp | 0x20);
+                tokenHasLatin = true;
+                continue;
+            }
             switch (Classify(cp))
             {
                 case CharClass.Removed:
                     break;
                 case CharClass.Separator:
-                    w = EndToken(output, tokenStart, w, tokenHasLatin);
+                    w = tokenHasOther ? EndToken(output, tokenStart, w, tokenHasLatin) : w;
                     tokenStart = -1;
                     tokenHasLatin = false;
+                    tokenHasOther = false;
                     if (w > 0 && output[w - 1] != ' ')
                     {
                         output[w++] = ' ';
@@ -287,10 +316,11 @@ public static class TextNormalizer
                         tokenStart = w;
                     }
                     w = AppendCodePoint(cp, output, w);
+                    tokenHasOther = true;
                     break;
             }
         }
-        w = EndToken(output, tokenStart, w, tokenHasLatin);
+        w = tokenHasOther ? EndToken(output, tokenStart, w, tokenHasLatin) : w;
         if (w > 0 && output[w - 1] == ' ')
         {
             w--;

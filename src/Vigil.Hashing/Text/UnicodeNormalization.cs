@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Vigil.Hashing.Text;
 
 /// <summary>
@@ -21,10 +23,42 @@ internal static class UnicodeNormalization
     private const int NCount = VCount * TCount;
     private const int SCount = LCount * NCount;
 
+    // One bit per BMP code point, so the common "no decomposition / class 0 / cannot compose" answers
+    // cost a bit test instead of a binary search (supplementary code points still search).
+    private static readonly ulong[] s_decomposable = BmpBitmap(UnicodeTables.DecompositionKeys);
+    private static readonly ulong[] s_nonStarter = BmpBitmap(UnicodeTables.CombiningClassKeys);
+    private static readonly ulong[] s_compositionSecond = CompositionSecondBitmap();
+
+    private static ulong[] BmpBitmap(ReadOnlySpan<int> codePoints)
+    {
+        var bits = new ulong[0x10000 / 64];
+        foreach (var cp in codePoints)
+        {
+            if (cp < 0x10000)
+            {
+                bits[cp >> 6] |= 1UL << (cp & 63);
+            }
+        }
+        return bits;
+    }
+
+    private static ulong[] CompositionSecondBitmap()
+    {
+        var seconds = new int[UnicodeTables.CompositionKeys.Length];
+        for (var i = 0; i < seconds.Length; i++)
+        {
+            seconds[i] = (int)(UnicodeTables.CompositionKeys[i] & 0x1FFFFF);
+        }
+        return BmpBitmap(seconds);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool InBmpBitmap(ulong[] bitmap, int cp) => (bitmap[cp >> 6] & (1UL << (cp & 63))) != 0;
+
     /// <summary>The full compatibility decomposition of <paramref name="codePoint"/>, or empty when it has none (Hangul syllables: see <see cref="DecomposeHangul"/>).</summary>
     public static ReadOnlySpan<int> Decomposition(int codePoint)
     {
-        if (codePoint < 0xA0)
+        if (codePoint < 0x10000 && !InBmpBitmap(s_decomposable, codePoint))
         {
             return default;
         }
@@ -36,6 +70,15 @@ internal static class UnicodeNormalization
         var packed = UnicodeTables.DecompositionIndex[i];
         return UnicodeTables.DecompositionData.Slice(packed >> 5, packed & 31);
     }
+
+    /// <summary>False when <paramref name="codePoint"/> can neither be reordered nor composed onto a preceding character.</summary>
+    public static bool MayCombine(int codePoint) =>
+        codePoint >= 0x300
+        && (codePoint >= 0x10000
+            || InBmpBitmap(s_nonStarter, codePoint)
+            || InBmpBitmap(s_compositionSecond, codePoint)
+            || (uint)(codePoint - VBase) < VCount
+            || (uint)(codePoint - TBase - 1) < TCount - 1);
 
     public static bool IsHangulSyllable(int codePoint) => (uint)(codePoint - SBase) < SCount;
 
@@ -57,7 +100,7 @@ internal static class UnicodeNormalization
     public static int CombiningClass(int codePoint)
     {
         // Nothing below U+0300 has a non-zero combining class: keeps Latin text off the binary search.
-        if (codePoint < 0x300)
+        if (codePoint < 0x10000 && !InBmpBitmap(s_nonStarter, codePoint))
         {
             return 0;
         }
@@ -76,7 +119,7 @@ internal static class UnicodeNormalization
         {
             return first + (second - TBase);
         }
-        if (second < UnicodeTables.MinCompositionSecond)
+        if (second < UnicodeTables.MinCompositionSecond || (second < 0x10000 && !InBmpBitmap(s_compositionSecond, second)))
         {
             return -1;
         }

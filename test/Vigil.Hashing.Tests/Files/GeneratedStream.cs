@@ -31,11 +31,25 @@ internal sealed class GeneratedStream(long length, ulong seed, int maxChunk = in
             return 0;
         }
         Span<byte> block = stackalloc byte[8];
-        for (var i = 0; i < count;)
+        var i = 0;
+        // Whole aligned blocks are written straight into the buffer; only the ragged ends go through a scratch block.
+        while (i < count)
         {
             var position = _position + i;
-            BinaryPrimitives.WriteUInt64LittleEndian(block, Block(position >> 3));
             var within = (int)(position & 7);
+            if (within == 0 && count - i >= 8)
+            {
+                var blocks = (count - i) >> 3;
+                var index = position >> 3;
+                var target = buffer[i..];
+                for (var b = 0; b < blocks; b++)
+                {
+                    BinaryPrimitives.WriteUInt64LittleEndian(target[(b << 3)..], Block(index + b));
+                }
+                i += blocks << 3;
+                continue;
+            }
+            BinaryPrimitives.WriteUInt64LittleEndian(block, Block(position >> 3));
             var take = Math.Min(8 - within, count - i);
             block.Slice(within, take).CopyTo(buffer[i..]);
             i += take;

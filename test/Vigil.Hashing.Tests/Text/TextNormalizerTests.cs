@@ -39,6 +39,7 @@ public class TextNormalizerTests
     [InlineData("\u0939\u093F\u0928\u094D\u0926\u0940", "\u0939\u093F\u0928\u094D\u0926\u0940")] // Devanagari marks carry meaning: kept
     [InlineData("\uAC00\uD7A3", "\uAC00\uD7A3")] // Hangul syllables decompose and recompose
     [InlineData("\uFF76\uFF9E", "\u30AC")] // halfwidth katakana + voiced mark compose (kana marks kept)
+    [InlineData("\U00010041\U00010061", "\U00010041\U00010061")] // supplementary letters are not ASCII letters in disguise
     [InlineData("", "")]
     [InlineData("!!! ... ???", "")]
     public void Normalize_FoldsObfuscationsToCanonicalForm(string input, string expected) =>
@@ -96,14 +97,16 @@ public class TextNormalizerTests
     }
 
     private static readonly Gen<string> HostileText = Gen.OneOf(
-            Gen.Char,
-            Gen.Char['\uD800', '\uDFFF'],
-            Gen.Char["aeioupcxy01345789@$!.,;- \t\n\u00DF\u03C2\u03A3\u0130\u0131\u1E9E\u01C5"],
-            Gen.Char["\u0300\u0301\u0308\u0327\u0336\u0489\u093F\u094D\u3099\u309A\u0654\u05B0\u0F71\u0F72\u0F80"],
-            Gen.Char["\u200B\u200D\u2060\uFEFF\u00AD\uFE0F\u3164\u115F\u180E\u202E"],
-            Gen.Char["\u0430\u0435\u043E\u0440\u0441\u0391\u0397\u03B7\u03BF\uFF21\uFF41\uFF10\u2460\uFB01\u1100\u1161\u11A8\uAC00\uFF76\uFF9E\u0F73\u1E9B"])
+            Gen.Char.Select(c => c.ToString()),
+            Gen.Char['\uD800', '\uDFFF'].Select(c => c.ToString()),
+            Gen.Char["aeioupcxy01345789@$!.,;- \t\n\u00DF\u03C2\u03A3\u0130\u0131\u1E9E\u01C5"].Select(c => c.ToString()),
+            Gen.Char["\u0300\u0301\u0308\u0327\u0336\u0489\u093F\u094D\u3099\u309A\u0654\u05B0\u0F71\u0F72\u0F80"].Select(c => c.ToString()),
+            Gen.Char["\u200B\u200D\u2060\uFEFF\u00AD\uFE0F\u3164\u115F\u180E\u202E"].Select(c => c.ToString()),
+            Gen.Char["\u0430\u0435\u043E\u0440\u0441\u0391\u0397\u03B7\u03BF\uFF21\uFF41\uFF10\u2460\uFB01\u1100\u1161\u11A8\uAC00\uFF76\uFF9E\u0F73\u1E9B"].Select(c => c.ToString()),
+            // Supplementary code points: mathematical letters, emoji, tags, variation selectors, anything.
+            Gen.OneOf(Gen.Int[0x10000, 0x10FFFF], Gen.Int[0x1D400, 0x1D7FF], Gen.Int[0xE0000, 0xE01EF], Gen.Int[0x1F300, 0x1FAFF]).Select(char.ConvertFromUtf32))
         .Array[0, 60]
-        .Select(chars => new string(chars));
+        .Select(string.Concat);
 
     [Fact]
     public void Normalize_IsIdempotentAndNeverThrows_OnArbitraryStrings() =>
