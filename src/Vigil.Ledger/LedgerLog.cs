@@ -38,6 +38,7 @@ public sealed class LedgerLog : IAsyncDisposable, IDisposable
     private readonly LedgerStore _writer;
     private readonly LedgerStore _reader;
     private readonly Lock _readLock = new();
+    private readonly CachedTiles _tiles;
     private readonly NoteSigner _signer;
     private readonly bool _ownsSigner;
     private readonly TimeProvider _time;
@@ -60,6 +61,7 @@ public sealed class LedgerLog : IAsyncDisposable, IDisposable
             throw;
         }
 
+        _tiles = new CachedTiles(_reader);
         _signer = signer;
         _ownsSigner = ownsSigner;
         _time = options.TimeProvider;
@@ -165,7 +167,7 @@ public sealed class LedgerLog : IAsyncDisposable, IDisposable
                 return SignedCheckpoint.Parse(stored.Note, null);
             }
 
-            byte[] root = new MerkleProver(_reader).Root(size);
+            byte[] root = new MerkleProver(_tiles).Root(size);
             var checkpoint = new Checkpoint(Origin, size, root);
             string note = _signer.Sign(checkpoint.ToText());
             _reader.InsertCheckpoint(size, root, note);
@@ -210,7 +212,7 @@ public sealed class LedgerLog : IAsyncDisposable, IDisposable
                 throw new ArgumentOutOfRangeException(nameof(index), $"Entry {index} is not in the tree of size {size}.");
             }
 
-            var prover = new MerkleProver(_reader);
+            var prover = new MerkleProver(_tiles);
             var leaf = new byte[Rfc6962.HashSize];
             prover.NodeHash(0, index, leaf);
             return new InclusionProof(index, size, prover.Root(size), leaf, prover.InclusionProof(index, size));
@@ -228,7 +230,7 @@ public sealed class LedgerLog : IAsyncDisposable, IDisposable
                 throw new ArgumentOutOfRangeException(nameof(fromSize), $"The older size must be between 1 and {size}; got {fromSize}.");
             }
 
-            var prover = new MerkleProver(_reader);
+            var prover = new MerkleProver(_tiles);
             return new ConsistencyProof(fromSize, size, prover.Root(fromSize), prover.Root(size), prover.ConsistencyProof(fromSize, size));
         }
     }
@@ -425,6 +427,53 @@ public sealed class LedgerLog : IAsyncDisposable, IDisposable
 
     /// <inheritdoc />
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Tiles read for proofs, kept: a tile's first W hashes (and the interior nodes they complete) never change, so a
+    /// cached tile serves any request for at most its width. Upper levels are few (n / 65 536) and cached long; level 0
+    /// only briefly. Verification never uses this cache: it reads what is stored.
+    /// </summary>
+    private sealed class CachedTiles(LedgerStore store) : ITileReader
+    {
+        private const int MaxUpper = 8192;
+        private const int MaxLeaves = 256;
+        private readonly Dictionary<(int Level, long Index), TileData> _upper = [];
+        private readonly Dictionary<long, TileData> _leaves = [];
+
+        public TileData ReadTile(int level, long index, int minWidth)
+        {
+            int need = minWidth * Rfc6962.HashSize;
+            if (level == 0 ? _leaves.TryGetValue(index, out TileData hit) : _upper.TryGetValue((level, index), out hit))
+            {
+                if (hit.Hashes.Length >= need)
+                {
+                    return hit;
+                }
+            }
+
+            TileData tile = store.ReadTile(level, index, minWidth);
+            if (level == 0)
+            {
+                if (_leaves.Count >= MaxLeaves)
+                {
+                    _leaves.Clear();
+                }
+
+                _leaves[index] = tile;
+            }
+            else
+            {
+                if (_upper.Count >= MaxUpper)
+                {
+                    _upper.Clear();
+                }
+
+                _upper[(level, index)] = tile;
+            }
+
+            return tile;
+        }
+    }
 
     private sealed class PendingAppend(IReadOnlyList<LedgerEvent> events)
     {
