@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Vigil.Ledger.Merkle;
 using Vigil.Ledger.Notes;
@@ -37,6 +38,7 @@ public sealed class LedgerLog : IAsyncDisposable, IDisposable
 
     private readonly LedgerStore _writer;
     private readonly LedgerStore _reader;
+    private const int ParallelThreshold = 2048;
     private readonly Lock _readLock = new();
     private readonly CachedTiles _tiles;
     private readonly NoteSigner _signer;
@@ -380,16 +382,24 @@ public sealed class LedgerLog : IAsyncDisposable, IDisposable
                 _edge = TreeEdge.Restore(size, _writer);
             }
 
-            Span<byte> leaf = stackalloc byte[Rfc6962.HashSize];
-            foreach (PendingAppend pending in batch)
+            int count = batch.Sum(p => p.Events.Count);
+            if (count >= ParallelThreshold)
             {
-                foreach (LedgerEvent e in pending.Events)
+                EncodeInParallel(batch, count, entries);
+            }
+            else
+            {
+                Span<byte> leaf = stackalloc byte[Rfc6962.HashSize];
+                foreach (PendingAppend pending in batch)
                 {
-                    json.ResetWrittenCount();
-                    CanonicalJson.Write(e, _time.GetUtcNow(), json);
-                    Rfc6962.HashLeaf(json.WrittenSpan, leaf);
-                    _edge.Append(leaf);
-                    entries.Add(json.WrittenSpan.ToArray());
+                    foreach (LedgerEvent e in pending.Events)
+                    {
+                        json.ResetWrittenCount();
+                        CanonicalJson.Write(e, _time.GetUtcNow(), json);
+                        Rfc6962.HashLeaf(json.WrittenSpan, leaf);
+                        _edge.Append(leaf);
+                        entries.Add(json.WrittenSpan.ToArray());
+                    }
                 }
             }
 
@@ -404,6 +414,46 @@ public sealed class LedgerLog : IAsyncDisposable, IDisposable
             _edge = null;
             _writer.RollbackWrite();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Large batches: stamp times in order, then write the canonical JSON and leaf hashes on all cores (the only
+    /// per-entry CPU work that does not depend on the previous entry), then extend the tree in order.
+    /// </summary>
+    private void EncodeInParallel(List<PendingAppend> batch, int count, List<byte[]> entries)
+    {
+        var events = new LedgerEvent[count];
+        var times = new DateTimeOffset[count];
+        int at = 0;
+        foreach (PendingAppend pending in batch)
+        {
+            foreach (LedgerEvent e in pending.Events)
+            {
+                events[at] = e;
+                times[at] = _time.GetUtcNow();
+                at++;
+            }
+        }
+
+        var encoded = new byte[count][];
+        var leaves = new byte[count * Rfc6962.HashSize];
+        Parallel.ForEach(Partitioner.Create(0, count, 1024), range =>
+        {
+            var buffer = new ArrayBufferWriter<byte>(1024);
+            for (int i = range.Item1; i < range.Item2; i++)
+            {
+                buffer.ResetWrittenCount();
+                CanonicalJson.Write(events[i], times[i], buffer);
+                encoded[i] = buffer.WrittenSpan.ToArray();
+                Rfc6962.HashLeaf(encoded[i], leaves.AsSpan(i * Rfc6962.HashSize, Rfc6962.HashSize));
+            }
+        });
+
+        for (int i = 0; i < count; i++)
+        {
+            _edge!.Append(leaves.AsSpan(i * Rfc6962.HashSize, Rfc6962.HashSize));
+            entries.Add(encoded[i]);
         }
     }
 
