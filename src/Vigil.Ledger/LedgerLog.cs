@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Vigil.Ledger.Merkle;
 using Vigil.Ledger.Notes;
@@ -37,7 +38,9 @@ public sealed class LedgerLog : IAsyncDisposable, IDisposable
 
     private readonly LedgerStore _writer;
     private readonly LedgerStore _reader;
+    private const int ParallelThreshold = 2048;
     private readonly Lock _readLock = new();
+    private readonly CachedTiles _tiles;
     private readonly NoteSigner _signer;
     private readonly bool _ownsSigner;
     private readonly TimeProvider _time;
@@ -60,6 +63,7 @@ public sealed class LedgerLog : IAsyncDisposable, IDisposable
             throw;
         }
 
+        _tiles = new CachedTiles(_reader);
         _signer = signer;
         _ownsSigner = ownsSigner;
         _time = options.TimeProvider;
@@ -165,7 +169,7 @@ public sealed class LedgerLog : IAsyncDisposable, IDisposable
                 return SignedCheckpoint.Parse(stored.Note, null);
             }
 
-            byte[] root = new MerkleProver(_reader).Root(size);
+            byte[] root = new MerkleProver(_tiles).Root(size);
             var checkpoint = new Checkpoint(Origin, size, root);
             string note = _signer.Sign(checkpoint.ToText());
             _reader.InsertCheckpoint(size, root, note);
@@ -210,7 +214,7 @@ public sealed class LedgerLog : IAsyncDisposable, IDisposable
                 throw new ArgumentOutOfRangeException(nameof(index), $"Entry {index} is not in the tree of size {size}.");
             }
 
-            var prover = new MerkleProver(_reader);
+            var prover = new MerkleProver(_tiles);
             var leaf = new byte[Rfc6962.HashSize];
             prover.NodeHash(0, index, leaf);
             return new InclusionProof(index, size, prover.Root(size), leaf, prover.InclusionProof(index, size));
@@ -228,7 +232,7 @@ public sealed class LedgerLog : IAsyncDisposable, IDisposable
                 throw new ArgumentOutOfRangeException(nameof(fromSize), $"The older size must be between 1 and {size}; got {fromSize}.");
             }
 
-            var prover = new MerkleProver(_reader);
+            var prover = new MerkleProver(_tiles);
             return new ConsistencyProof(fromSize, size, prover.Root(fromSize), prover.Root(size), prover.ConsistencyProof(fromSize, size));
         }
     }
@@ -378,16 +382,24 @@ public sealed class LedgerLog : IAsyncDisposable, IDisposable
                 _edge = TreeEdge.Restore(size, _writer);
             }
 
-            Span<byte> leaf = stackalloc byte[Rfc6962.HashSize];
-            foreach (PendingAppend pending in batch)
+            int count = batch.Sum(p => p.Events.Count);
+            if (count >= ParallelThreshold)
             {
-                foreach (LedgerEvent e in pending.Events)
+                EncodeInParallel(batch, count, entries);
+            }
+            else
+            {
+                Span<byte> leaf = stackalloc byte[Rfc6962.HashSize];
+                foreach (PendingAppend pending in batch)
                 {
-                    json.ResetWrittenCount();
-                    CanonicalJson.Write(e, _time.GetUtcNow(), json);
-                    Rfc6962.HashLeaf(json.WrittenSpan, leaf);
-                    _edge.Append(leaf);
-                    entries.Add(json.WrittenSpan.ToArray());
+                    foreach (LedgerEvent e in pending.Events)
+                    {
+                        json.ResetWrittenCount();
+                        CanonicalJson.Write(e, _time.GetUtcNow(), json);
+                        Rfc6962.HashLeaf(json.WrittenSpan, leaf);
+                        _edge.Append(leaf);
+                        entries.Add(json.WrittenSpan.ToArray());
+                    }
                 }
             }
 
@@ -402,6 +414,46 @@ public sealed class LedgerLog : IAsyncDisposable, IDisposable
             _edge = null;
             _writer.RollbackWrite();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Large batches: stamp times in order, then write the canonical JSON and leaf hashes on all cores (the only
+    /// per-entry CPU work that does not depend on the previous entry), then extend the tree in order.
+    /// </summary>
+    private void EncodeInParallel(List<PendingAppend> batch, int count, List<byte[]> entries)
+    {
+        var events = new LedgerEvent[count];
+        var times = new DateTimeOffset[count];
+        int at = 0;
+        foreach (PendingAppend pending in batch)
+        {
+            foreach (LedgerEvent e in pending.Events)
+            {
+                events[at] = e;
+                times[at] = _time.GetUtcNow();
+                at++;
+            }
+        }
+
+        var encoded = new byte[count][];
+        var leaves = new byte[count * Rfc6962.HashSize];
+        Parallel.ForEach(Partitioner.Create(0, count, 1024), range =>
+        {
+            var buffer = new ArrayBufferWriter<byte>(1024);
+            for (int i = range.Item1; i < range.Item2; i++)
+            {
+                buffer.ResetWrittenCount();
+                CanonicalJson.Write(events[i], times[i], buffer);
+                encoded[i] = buffer.WrittenSpan.ToArray();
+                Rfc6962.HashLeaf(encoded[i], leaves.AsSpan(i * Rfc6962.HashSize, Rfc6962.HashSize));
+            }
+        });
+
+        for (int i = 0; i < count; i++)
+        {
+            _edge!.Append(leaves.AsSpan(i * Rfc6962.HashSize, Rfc6962.HashSize));
+            entries.Add(encoded[i]);
         }
     }
 
@@ -425,6 +477,53 @@ public sealed class LedgerLog : IAsyncDisposable, IDisposable
 
     /// <inheritdoc />
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Tiles read for proofs, kept: a tile's first W hashes (and the interior nodes they complete) never change, so a
+    /// cached tile serves any request for at most its width. Upper levels are few (n / 65 536) and cached long; level 0
+    /// only briefly. Verification never uses this cache: it reads what is stored.
+    /// </summary>
+    private sealed class CachedTiles(LedgerStore store) : ITileReader
+    {
+        private const int MaxUpper = 8192;
+        private const int MaxLeaves = 256;
+        private readonly Dictionary<(int Level, long Index), TileData> _upper = [];
+        private readonly Dictionary<long, TileData> _leaves = [];
+
+        public TileData ReadTile(int level, long index, int minWidth)
+        {
+            int need = minWidth * Rfc6962.HashSize;
+            if (level == 0 ? _leaves.TryGetValue(index, out TileData hit) : _upper.TryGetValue((level, index), out hit))
+            {
+                if (hit.Hashes.Length >= need)
+                {
+                    return hit;
+                }
+            }
+
+            TileData tile = store.ReadTile(level, index, minWidth);
+            if (level == 0)
+            {
+                if (_leaves.Count >= MaxLeaves)
+                {
+                    _leaves.Clear();
+                }
+
+                _leaves[index] = tile;
+            }
+            else
+            {
+                if (_upper.Count >= MaxUpper)
+                {
+                    _upper.Clear();
+                }
+
+                _upper[(level, index)] = tile;
+            }
+
+            return tile;
+        }
+    }
 
     private sealed class PendingAppend(IReadOnlyList<LedgerEvent> events)
     {

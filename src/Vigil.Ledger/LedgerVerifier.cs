@@ -50,9 +50,9 @@ internal static class LedgerVerifier
         }
 
         var rebuilt = new TreeEdge();
+        var changed = new SortedSet<long>();
         int nextCheckpoint = 0;
-        long previousCheckpointSize = 0;
-        CheckCheckpoints(rebuilt, checkpoints, ref nextCheckpoint, ref previousCheckpointSize, problems);
+        CheckCheckpoints(rebuilt, checkpoints, ref nextCheckpoint, problems);
 
         long expected = 0;
         TileData? storedTile = null;
@@ -91,15 +91,16 @@ internal static class LedgerVerifier
             if (storedTile is { } stored && !leaf.SequenceEqual(stored.Hashes.AsSpan((int)(index & 255) * Rfc6962.HashSize, Rfc6962.HashSize)))
             {
                 problems.Add(new LedgerProblem(index, $"Entry {index} was changed: its hash does not match the stored tree."));
+                changed.Add(index);
             }
 
             rebuilt.Append(leaf);
             if ((rebuilt.Size & 255) == 0)
             {
-                CompareTiles(store, rebuilt.TakeChangedTiles(), fullOnly: true, problems);
+                CompareTiles(store, rebuilt.TakeChangedTiles(), fullOnly: true, changed, problems);
             }
 
-            CheckCheckpoints(rebuilt, checkpoints, ref nextCheckpoint, ref previousCheckpointSize, problems);
+            CheckCheckpoints(rebuilt, checkpoints, ref nextCheckpoint, problems);
             expected++;
             if (problems.Count >= MaxProblems)
             {
@@ -115,7 +116,7 @@ internal static class LedgerVerifier
 
         if (aligned && expected == size)
         {
-            CompareTiles(store, [.. rebuilt.TakeChangedTiles().Where(t => t.Width == TreeEdge.TileWidth), .. rebuilt.PartialTiles()], fullOnly: false, problems);
+            CompareTiles(store, [.. rebuilt.TakeChangedTiles().Where(t => t.Width == TreeEdge.TileWidth), .. rebuilt.PartialTiles()], fullOnly: false, changed, problems);
         }
 
         return new LedgerVerification(size, expected, checkpoints.Count, problems);
@@ -139,7 +140,7 @@ internal static class LedgerVerifier
         }
     }
 
-    private static void CheckCheckpoints(TreeEdge rebuilt, List<(long Size, byte[] Root, string Note)> checkpoints, ref int next, ref long previous, List<LedgerProblem> problems)
+    private static void CheckCheckpoints(TreeEdge rebuilt, List<(long Size, byte[] Root, string Note)> checkpoints, ref int next, List<LedgerProblem> problems)
     {
         while (next < checkpoints.Count && checkpoints[next].Size == rebuilt.Size)
         {
@@ -149,19 +150,27 @@ internal static class LedgerVerifier
                 // No single index: the entries' own hashes were checked above; this catches a rewritten tree.
                 problems.Add(new LedgerProblem(
                     null,
-                    string.Create(CultureInfo.InvariantCulture, $"The entries do not match the checkpoint signed at size {size}: an entry in {previous} to {size - 1} differs from what was signed.")));
+                    string.Create(CultureInfo.InvariantCulture, $"The entries do not match the checkpoint signed at size {size}: an entry below {size} differs from what was signed.")));
             }
 
-            previous = checkpoints[next].Size;
             next++;
         }
     }
 
-    private static void CompareTiles(LedgerStore store, List<TileWrite> tiles, bool fullOnly, List<LedgerProblem> problems)
+    private static void CompareTiles(LedgerStore store, List<TileWrite> tiles, bool fullOnly, SortedSet<long> changed, List<LedgerProblem> problems)
     {
         foreach (TileWrite tile in tiles)
         {
             if (fullOnly && tile.Width != TreeEdge.TileWidth)
+            {
+                continue;
+            }
+
+            // A tile above an entry already reported as changed differs as a consequence; do not report it twice.
+            int shift = Math.Min(62, 8 * (tile.Level + 1));
+            long firstLeaf = tile.Index << shift;
+            long lastLeaf = firstLeaf + (1L << shift) - 1;
+            if (changed.Count > 0 && tile.Index <= (long.MaxValue >> shift) && changed.GetViewBetween(firstLeaf, lastLeaf).Count > 0)
             {
                 continue;
             }

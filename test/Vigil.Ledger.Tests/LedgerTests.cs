@@ -129,6 +129,31 @@ public class LedgerTests
     }
 
     [Fact]
+    public async Task LargeBatch_EncodedOnAllCores_IsTheSameLogAsOneByOne()
+    {
+        using var dir = new TempDirectory();
+        var time = new FakeTimeProvider(Start) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
+        await using LedgerLog ledger = Open(dir, time);
+        List<LedgerEvent> events = Enumerable.Range(0, 5000).Select(Events.Sample).ToList();
+        Assert.Equal(0, await ledger.AppendBatchAsync(events, CancellationToken.None));
+
+        var range = new CompactRange();
+        DateTimeOffset previous = DateTimeOffset.MinValue;
+        for (int i = 0; i < events.Count; i++)
+        {
+            LedgerEntry entry = ledger.ReadEntry(i);
+            Assert.Equal(events[i], entry.Event);
+            Assert.True(entry.Time > previous, $"entry {i} is not later than entry {i - 1}");
+            previous = entry.Time;
+            Assert.Equal(CanonicalJson.Serialize(events[i], entry.Time), entry.CanonicalJson);
+            range.Append(Rfc6962.HashLeaf(entry.CanonicalJson));
+        }
+
+        Assert.Equal(range.Root(), ledger.Checkpoint().Checkpoint.Root);
+        Assert.True(ledger.Verify(CancellationToken.None).IsValid);
+    }
+
+    [Fact]
     public async Task Checkpoint_IsASignedNote_ThatVerifiesWithThePrintedKey()
     {
         using var dir = new TempDirectory();

@@ -68,6 +68,9 @@ internal sealed class LedgerStore : ITileReader, IDisposable
             Execute("PRAGMA journal_mode=WAL;");
             Execute("PRAGMA synchronous=FULL;");
             Execute("PRAGMA busy_timeout=30000;");
+
+            // Proofs read tiles at random: map the file rather than copy pages through read().
+            Execute("PRAGMA mmap_size=268435456;");
             Execute("""
                 CREATE TABLE IF NOT EXISTS ledger_state (id INTEGER PRIMARY KEY CHECK (id = 1), size INTEGER NOT NULL);
                 CREATE TABLE IF NOT EXISTS ledger_entries (idx INTEGER PRIMARY KEY, entry BLOB NOT NULL);

@@ -13,7 +13,7 @@ namespace Vigil.Ledger;
 public static class LedgerCommands
 {
     // Relaxed escaping keeps base64 '+' and the note's em dash readable; the output is still valid JSON.
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Builds the <c>ledger</c> command; <paramref name="dataOption"/> is the shared <c>--data DIR</c> option.</summary>
     public static Command Create(Option<DirectoryInfo> dataOption)
