@@ -17,14 +17,8 @@ public static class GifctFormat
     {
         using var json = JsonRecords.Open(file, content, ArrayNames);
         var records = new List<ExchangeRecord>();
-        var i = 0;
-        foreach (var o in json.Records.EnumerateArray())
+        foreach (var (o, line) in json.Objects(file))
         {
-            var line = json.LineOf(i++);
-            if (o.ValueKind != JsonValueKind.Object)
-            {
-                throw new ExchangeFormatException(file, line, null, "expected a hash record object");
-            }
             var typeName = JsonRecords.RequiredString(file, line, o, "type");
             var type = ExchangeFormats.Type(file, line, "type", typeName);
             var signal = ExchangeFormats.Canonical(file, line, "indicator", type, JsonRecords.RequiredString(file, line, o, "indicator"));

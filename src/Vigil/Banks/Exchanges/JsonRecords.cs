@@ -27,7 +27,20 @@ internal sealed class JsonRecords : IDisposable
 
     public JsonElement Records { get; }
 
-    public int LineOf(int recordIndex) => LineAt(recordOffsets[recordIndex]);
+    /// <summary>Each record with the line it starts on; a record that is not an object is refused.</summary>
+    public IEnumerable<(JsonElement Record, int Line)> Objects(string file)
+    {
+        var i = 0;
+        foreach (var o in Records.EnumerateArray())
+        {
+            var line = LineAt(recordOffsets[i++]);
+            if (o.ValueKind != JsonValueKind.Object)
+            {
+                throw new ExchangeFormatException(file, line, null, "expected a hash record object");
+            }
+            yield return (o, line);
+        }
+    }
 
     public static JsonRecords Open(string file, byte[] content, IReadOnlyList<string> arrayNames)
     {

@@ -16,14 +16,8 @@ public static class TatHashListFormat
     {
         using var json = JsonRecords.Open(file, content, ArrayNames);
         var records = new List<ExchangeRecord>();
-        var i = 0;
-        foreach (var o in json.Records.EnumerateArray())
+        foreach (var (o, line) in json.Objects(file))
         {
-            var line = json.LineOf(i++);
-            if (o.ValueKind != JsonValueKind.Object)
-            {
-                throw new ExchangeFormatException(file, line, null, "expected a hash record object");
-            }
             var algorithm = JsonRecords.RequiredString(file, line, o, "algorithm");
             var type = algorithm.ToUpperInvariant() switch
             {
