@@ -12,10 +12,8 @@ public sealed class CommandTests : IDisposable
 
     private (int Code, string Output, string Error) Run(params string[] args)
     {
-        var data = new Option<DirectoryInfo>("--data") { Recursive = true };
-        var root = new RootCommand("test");
-        root.Options.Add(data);
-        root.Subcommands.Add(LedgerCommands.Create(data));
+        // The real `vigil` command line, so the ledger commands run with the shared --data and --json.
+        var root = Vigil.Cli.VigilCommand.Create(TimeProvider.System);
         var output = new StringWriter();
         var error = new StringWriter();
         int code = root.Parse(["ledger", .. args, "--data", _dir.Path]).Invoke(new InvocationConfiguration { Output = output, Error = error });

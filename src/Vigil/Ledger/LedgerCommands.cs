@@ -43,7 +43,8 @@ public static class LedgerCommands
         return Path.GetFullPath(string.IsNullOrEmpty(env) ? "vigil-data" : env);
     }
 
-    private static Option<bool> JsonOption() => new("--json") { Description = "Print the result as JSON." };
+    // The root's recursive --json; each command reads it rather than declaring its own.
+    private static Option<bool> JsonOption() => Vigil.Cli.CliContext.Json;
 
     private static Command Append(Option<DirectoryInfo> data)
     {
@@ -56,7 +57,7 @@ public static class LedgerCommands
         var payload = new Option<string?>("--payload-sha256") { Description = "SHA-256 (64 hex digits) of the payload concerned; never the payload." };
         var json = JsonOption();
         var command = new Command("append", "Record one privileged action; prints its index once it is durable.");
-        foreach (Option option in new Option[] { actor, role, action, subjectType, subjectId, reason, payload, json })
+        foreach (Option option in new Option[] { actor, role, action, subjectType, subjectId, reason, payload })
         {
             command.Options.Add(option);
         }
@@ -115,7 +116,6 @@ public static class LedgerCommands
         var command = new Command("prove", "Print an inclusion proof (c2sp.org/tlog-proof, or JSON with --json).");
         command.Options.Add(index);
         command.Options.Add(size);
-        command.Options.Add(json);
         command.SetAction((result, ct) => Run(result, data, async (ledger, output) =>
         {
             SignedCheckpoint checkpoint = ledger.Checkpoint();
@@ -171,7 +171,6 @@ public static class LedgerCommands
         var command = new Command("consistency", "Print a consistency proof between two tree sizes.");
         command.Options.Add(from);
         command.Options.Add(to);
-        command.Options.Add(json);
         command.SetAction((result, ct) => Run(result, data, async (ledger, output) =>
         {
             long toSize = result.GetValue(to) ?? ledger.Checkpoint().Checkpoint.Size;
@@ -221,7 +220,6 @@ public static class LedgerCommands
         var json = JsonOption();
         var command = new Command("export", "Export the log as C2SP tlog-tiles (tiles, entry bundles, checkpoint) for an overseer to mirror.");
         command.Options.Add(to);
-        command.Options.Add(json);
         command.SetAction((result, ct) => Run(result, data, async (ledger, output) =>
         {
             TileExportResult export = ledger.ExportTiles(result.GetValue(to)!.FullName, ct);
@@ -243,7 +241,6 @@ public static class LedgerCommands
         command.Options.Add(tiles);
         command.Options.Add(since);
         command.Options.Add(key);
-        command.Options.Add(json);
         command.SetAction(async (result, ct) =>
         {
             TextWriter output = result.InvocationConfiguration.Output;
