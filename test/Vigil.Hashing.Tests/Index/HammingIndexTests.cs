@@ -210,6 +210,9 @@ public class HammingIndexTests
         Assert.False(index.ScanIsCheaper(31));
 
         var batch = index.SearchBatch(queries, 31);
+        // 40 queries take the per-query pipeline automatically; force the sorted one as well.
+        var sortedBatch = new HammingBatchResults();
+        index.SearchBatch(queries, 31, sortedBatch, sorted: true, maxCandidates: 1 << 23);
         var planted = 0;
         for (var q = 0; q < Queries; q++)
         {
@@ -225,6 +228,7 @@ public class HammingIndexTests
             planted += expected.Count;
             Assert.Equal(expected, IndexTestData.Sorted(index.Search(queries[q], 31)));
             Assert.Equal(expected, IndexTestData.Sorted(batch[q].ToArray()));
+            Assert.Equal(expected, IndexTestData.Sorted(sortedBatch[q].ToArray()));
         }
         Assert.True(planted >= Queries * 6, $"only {planted} planted neighbours within 31");
     }
