@@ -1,16 +1,16 @@
 namespace Vigil.Hashing.Index;
 
 /// <summary>
-/// Working memory of a sorted batch search, bounded and reused: (key, query) pairs of one table and
-/// (position, query, table) candidates, each with a swap buffer for the radix sort, plus the hits.
-/// At most 2 × 32 MiB of pairs and 2 × 64 MiB of candidates (192 MiB); sized to the batch below that.
+/// Working memory of a sorted batch search, bounded and reused: (key, query) pairs of one table with
+/// a swap buffer for their bucketing pass, (position, query, table) candidates, and the hits. At most
+/// 2 × 32 MiB of pairs and 64 MiB of candidates (128 MiB); sized to the batch below that.
 /// </summary>
 internal sealed unsafe class BatchScratch : IDisposable
 {
     /// <summary>Most (key, query) pairs of one table in a sub-batch: 2 × 8 bytes each, 64 MiB.</summary>
     public const int MaxPairs = 1 << 22;
 
-    /// <summary>Most candidates held before they are verified: 2 × 8 bytes each, 128 MiB.</summary>
+    /// <summary>Most candidates held before they are verified: 8 bytes each, 64 MiB.</summary>
     public const int MaxCandidates = 1 << 23;
 
     /// <summary>Most queries in a sub-batch: the query index takes 24 bits of a candidate.</summary>
@@ -19,7 +19,6 @@ internal sealed unsafe class BatchScratch : IDisposable
     private NativeBuffer? _pairs;
     private NativeBuffer? _pairSwap;
     private NativeBuffer? _candidates;
-    private NativeBuffer? _candidateSwap;
     private int[] _hitQueries = new int[256];
     private HammingMatch[] _hits = new HammingMatch[256];
     private HammingMatch[] _grouped = new HammingMatch[256];
@@ -30,8 +29,6 @@ internal sealed unsafe class BatchScratch : IDisposable
     public ulong* PairSwap { get; private set; }
 
     public ulong* Candidates { get; private set; }
-
-    public ulong* CandidateSwap { get; private set; }
 
     /// <summary>Candidates collected before a verification pass (at most the allocated size).</summary>
     public int CandidateCapacity { get; private set; }
@@ -67,14 +64,13 @@ internal sealed unsafe class BatchScratch : IDisposable
     public void EnsureCandidates(int capacity)
     {
         capacity = Math.Max(capacity, 1);
-        if (_candidates is null || _candidates.Length < 8L * capacity)
+        // At least one entry per position bucket (4096), as a slot holds at least one candidate.
+        var entries = Math.Max(capacity, 4096);
+        if (_candidates is null || _candidates.Length < 8L * entries)
         {
             _candidates?.Dispose();
-            _candidateSwap?.Dispose();
-            _candidates = new NativeBuffer(8L * capacity, zero: false);
-            _candidateSwap = new NativeBuffer(8L * capacity, zero: false);
+            _candidates = new NativeBuffer(8L * entries, zero: false);
             Candidates = (ulong*)_candidates.Pointer;
-            CandidateSwap = (ulong*)_candidateSwap.Pointer;
         }
         CandidateCapacity = capacity;
     }
@@ -131,6 +127,5 @@ internal sealed unsafe class BatchScratch : IDisposable
         _pairs?.Dispose();
         _pairSwap?.Dispose();
         _candidates?.Dispose();
-        _candidateSwap?.Dispose();
     }
 }

@@ -260,7 +260,7 @@ public sealed class HammingIndex : IDisposable
     /// <summary>
     /// Answers many queries into a reusable <see cref="HammingBatchResults"/> (cleared first). Results
     /// equal those of <see cref="Search(in Hash256, int)"/> for each query; batches of 64 or more are
-    /// answered by sorting their probes and candidates (see docs/index.md), using at most 192 MiB of
+    /// answered by sorting their probes and candidates (see docs/index.md), using at most 128 MiB of
     /// scratch memory, which the index keeps for the next batch until it is disposed.
     /// </summary>
     public void SearchBatch(ReadOnlySpan<Hash256> queries, int maxDistance, HammingBatchResults results) =>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
@@ -314,13 +315,12 @@ internal sealed unsafe class StaticSegment : IDisposable
     /// </summary>
     /// <remarks>
     /// Instead of ~7,600 random reads per query, each table's (probe key, query) pairs are bucketed
-    /// by the top 12 bits of the key so the offsets and postings are read in ascending order of
-    /// 16 KiB regions, and the (position, query, table) candidates of all tables are bucketed by the
-    /// top 12 bits of the position so the hash array is swept in order of 128 KiB regions (at 10M).
-    /// One scatter pass each, with the histogram counted while the items are generated: a full sort
-    /// would cost two more passes for little more locality. When the candidate buffer fills, the
-    /// candidates so far are verified and the buffer reused; that is exact because the first-table
-    /// rule decides each candidate on its own.
+    /// by the top 12 bits of the key (one scatter pass, histogram counted while generating them) so
+    /// the offsets and postings are read in ascending 16 KiB regions (at 10M), and the (position,
+    /// query, table) candidates of all tables are written straight into one slot per top-12-bit
+    /// position bucket so the hash array is read in ascending 128 KiB regions. A full sort would cost
+    /// two more passes for little more locality. When a slot fills, all candidates so far are verified
+    /// and the slots reused; that is exact because the first-table rule decides each candidate on its own.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ProbeBatch(ReadOnlySpan<Hash256> queries, int radius, BatchScratch s)
@@ -346,11 +346,18 @@ internal sealed unsafe class StaticSegment : IDisposable
         var capacity = s.CandidateCapacity;
         var positionBits = 32 - BitOperations.LeadingZeroCount((uint)Count);
         var positionShift = Math.Max(0, positionBits - BucketBits);
-        Span<int> candidateCounts = stackalloc int[1 << BucketBits];
+        // The candidate buffer is cut into one equal slot per position bucket and candidates are
+        // written straight into their bucket's slot: no separate scatter pass over them.
+        var buckets = 1 << Math.Min(BucketBits, positionBits);
+        var slot = Math.Max(1, capacity / buckets);
+        Debug.Assert((long)slot * buckets <= Math.Max(capacity, 1 << BucketBits), "the slots fit the candidate buffer");
+        Span<int> fill = stackalloc int[1 << BucketBits];
+        fill = fill[..buckets];
+        for (var b = 0; b < buckets; b++)
+        {
+            fill[b] = b * slot;
+        }
         Span<int> pairCounts = stackalloc int[1 << BucketBits];
-        candidateCounts = candidateCounts[..(1 << Math.Min(BucketBits, positionBits))];
-        candidateCounts.Clear();
-        var c = 0;
         for (var t = 0; t < tables.Length; t++)
         {
             var tableRadius = layout.TableRadius(t, radius);
@@ -400,58 +407,51 @@ internal sealed unsafe class StaticSegment : IDisposable
                 var low = ((uint)item << 8) | tag;
                 for (var i = start; i < end; i++)
                 {
-                    if (c == capacity)
-                    {
-                        VerifyBatch(candidates, s.CandidateSwap, c, positionShift, candidateCounts, radius, s);
-                        c = 0;
-                    }
                     var position = (uint)postings[i];
-                    candidateCounts[(int)(position >> positionShift)]++;
-                    candidates[c++] = ((ulong)position << 32) | low;
+                    var b = (int)(position >> positionShift);
+                    var at = fill[b];
+                    if (at == (b + 1) * slot)
+                    {
+                        VerifyBatch(candidates, fill, slot, radius, s);
+                        at = fill[b];
+                    }
+                    candidates[at] = ((ulong)position << 32) | low;
+                    fill[b] = at + 1;
                 }
             }
         }
-        VerifyBatch(candidates, s.CandidateSwap, c, positionShift, candidateCounts, radius, s);
+        VerifyBatch(candidates, fill, slot, radius, s);
     }
 
-    // Verifies the candidates bucketed by position (histogram given; cleared for the next round).
+    // Verifies the candidates bucket by bucket, so the hash array is read in ascending regions,
+    // and empties the buckets.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void VerifyBatch(ulong* candidates, ulong* swap, int count, int positionShift, Span<int> counts, int radius, BatchScratch s)
+    private void VerifyBatch(ulong* candidates, Span<int> fill, int slot, int radius, BatchScratch s)
     {
-        ulong* sorted;
-        if (count < counts.Length)
-        {
-            // Fewer candidates than buckets (a small batch, or a small index): bucketing buys no
-            // locality; reset just the counters these candidates touched.
-            sorted = candidates;
-            for (var i = 0; i < count; i++)
-            {
-                counts[(int)(candidates[i] >> (32 + positionShift))] = 0;
-            }
-        }
-        else
-        {
-            sorted = Scatter(candidates, swap, count, 32 + positionShift, counts);
-            counts.Clear();
-        }
         var hashes = _hashes;
         var qw = s.QueryWords;
-        for (var i = 0; i < count; i++)
+        for (var b = 0; b < fill.Length; b++)
         {
-            if (i + PrefetchDistance < count)
+            var first = b * slot;
+            var end = fill[b];
+            fill[b] = first;
+            for (var i = first; i < end; i++)
             {
-                Prefetch(hashes + (4L * (uint)(sorted[i + PrefetchDistance] >> 32)));
-            }
-            var item = sorted[i];
-            var position = (int)(item >> 32);
-            var q = (int)((uint)item >> 8);
-            var h = hashes + (4L * position);
-            var w = 4 * q;
-            ulong x0 = h[0] ^ qw[w], x1 = h[1] ^ qw[w + 1], x2 = h[2] ^ qw[w + 2], x3 = h[3] ^ qw[w + 3];
-            var d = BitOperations.PopCount(x0) + BitOperations.PopCount(x1) + BitOperations.PopCount(x2) + BitOperations.PopCount(x3);
-            if (d <= radius && IsFirstTable((byte)item, radius, x0, x1, x2, x3) && !IsRemoved(position))
-            {
-                s.AddHit(q, new HammingMatch(_ids[position], d));
+                if (i + PrefetchDistance < end)
+                {
+                    Prefetch(hashes + (4L * (uint)(candidates[i + PrefetchDistance] >> 32)));
+                }
+                var item = candidates[i];
+                var position = (int)(item >> 32);
+                var q = (int)((uint)item >> 8);
+                var h = hashes + (4L * position);
+                var w = 4 * q;
+                ulong x0 = h[0] ^ qw[w], x1 = h[1] ^ qw[w + 1], x2 = h[2] ^ qw[w + 2], x3 = h[3] ^ qw[w + 3];
+                var d = BitOperations.PopCount(x0) + BitOperations.PopCount(x1) + BitOperations.PopCount(x2) + BitOperations.PopCount(x3);
+                if (d <= radius && IsFirstTable((byte)item, radius, x0, x1, x2, x3) && !IsRemoved(position))
+                {
+                    s.AddHit(q, new HammingMatch(_ids[position], d));
+                }
             }
         }
     }
