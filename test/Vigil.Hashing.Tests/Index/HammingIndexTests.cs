@@ -147,6 +147,43 @@ public class HammingIndexTests
     }
 
     [Fact]
+    public async Task ConcurrentBatches_ShareThePooledScratchSafely_AndEqualSingleSearches()
+    {
+        var random = new Random(11);
+        var hashes = new Hash256[20_000];
+        for (var i = 0; i < hashes.Length; i++)
+        {
+            hashes[i] = IndexTestData.RandomHash(random);
+        }
+        var queries = new Hash256[400];
+        for (var q = 0; q < queries.Length; q++)
+        {
+            // Every query has a stored neighbour within the radius.
+            queries[q] = IndexTestData.FlipRandomBits(hashes[random.Next(hashes.Length)], random.Next(0, 32), random);
+        }
+        using var index = HammingIndex.Build(hashes, Enumerable.Range(0, hashes.Length).Select(i => (long)i).ToArray());
+        var expected = queries.Select(q => IndexTestData.Sorted(index.Search(q, 31))).ToArray();
+        Assert.All(expected, e => Assert.NotEmpty(e));
+
+        // Batches of different sizes (all >= 64, so sorted) from four threads at once.
+        var workers = Enumerable.Range(0, 4).Select(w => Task.Run(() =>
+        {
+            var results = new HammingBatchResults();
+            for (var round = 0; round < 5; round++)
+            {
+                var start = (w * 37) + (round * 11);
+                var length = 64 + (w * 40) + round;
+                index.SearchBatch(queries.AsSpan(start, length), 31, results);
+                for (var q = 0; q < length; q++)
+                {
+                    Assert.Equal(expected[start + q], IndexTestData.Sorted(results[q].ToArray()));
+                }
+            }
+        })).ToArray();
+        await Task.WhenAll(workers);
+    }
+
+    [Fact]
     public async Task ConcurrentSearches_DuringAddsRemovesAndCompactions_StayExact()
     {
         var random = new Random(9);
