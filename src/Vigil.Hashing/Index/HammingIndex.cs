@@ -20,6 +20,11 @@ public sealed class HammingIndex : IDisposable
     private StaticSegment _static;
     private DeltaSegment _delta = new();
     private bool _disposed;
+    private BatchScratch? _pooledScratch;
+
+    // Below this many queries a batch runs the single-query pipeline: sorting pays off only when
+    // many queries share the sweeps over the tables and the hash array.
+    private const int SortedBatchMinQueries = 64;
 
     /// <summary>Creates an empty index; fill it with <see cref="Add"/> or use <see cref="Build"/>.</summary>
     public HammingIndex(HammingIndexOptions? options = null)
@@ -252,8 +257,20 @@ public sealed class HammingIndex : IDisposable
         return results;
     }
 
-    /// <summary>Answers many queries into a reusable <see cref="HammingBatchResults"/> (cleared first).</summary>
-    public void SearchBatch(ReadOnlySpan<Hash256> queries, int maxDistance, HammingBatchResults results)
+    /// <summary>
+    /// Answers many queries into a reusable <see cref="HammingBatchResults"/> (cleared first). Results
+    /// equal those of <see cref="Search(in Hash256, int)"/> for each query; batches of 64 or more are
+    /// answered by sorting their probes and candidates (see docs/index.md), using at most 128 MiB of
+    /// scratch memory, which the index keeps for the next batch until it is disposed.
+    /// </summary>
+    public void SearchBatch(ReadOnlySpan<Hash256> queries, int maxDistance, HammingBatchResults results) =>
+        SearchBatch(queries, maxDistance, results, sorted: null, BatchScratch.MaxCandidates);
+
+    /// <summary>
+    /// Batch search with the sorted path forced on or off (null: automatic) and the candidates held
+    /// between verification passes capped, so tests can cover sub-batches and repeated flushes.
+    /// </summary>
+    internal void SearchBatch(ReadOnlySpan<Hash256> queries, int maxDistance, HammingBatchResults results, bool? sorted, int maxCandidates)
     {
         ValidateRadius(maxDistance);
         ArgumentNullException.ThrowIfNull(results);
@@ -261,17 +278,56 @@ public sealed class HammingIndex : IDisposable
         _lock.EnterReadLock();
         try
         {
-            var scan = _static.ScanIsCheaper(maxDistance);
-            for (var i = 0; i < queries.Length; i++)
+            var segment = _static;
+            var scan = segment.ScanIsCheaper(maxDistance);
+            if (!(sorted ?? (!scan && queries.Length >= SortedBatchMinQueries)) || segment.Count == 0)
             {
-                _static.Search(queries[i], maxDistance, results.Matches, scan);
-                _delta.Search(queries[i], maxDistance, results.Matches);
-                results.EndQuery();
+                for (var i = 0; i < queries.Length; i++)
+                {
+                    segment.Search(queries[i], maxDistance, results.Matches, scan);
+                    _delta.Search(queries[i], maxDistance, results.Matches);
+                    results.EndQuery();
+                }
+                return;
             }
+            SearchSorted(segment, queries, maxDistance, results, maxCandidates);
         }
         finally
         {
             _lock.ExitReadLock();
+        }
+    }
+
+    private void SearchSorted(StaticSegment segment, ReadOnlySpan<Hash256> queries, int maxDistance, HammingBatchResults results, int maxCandidates)
+    {
+        // One scratch is kept for the next batch; a concurrent batch makes (and then frees) its own.
+        var scratch = Interlocked.Exchange(ref _pooledScratch, null) ?? new BatchScratch();
+        try
+        {
+            var size = segment.BatchSize(maxDistance, maxCandidates);
+            var perQuery = Math.Max(1.0, segment.Layout.ExpectedCandidates(maxDistance, segment.Count));
+            for (var start = 0; start < queries.Length; start += size)
+            {
+                var slice = queries.Slice(start, Math.Min(size, queries.Length - start));
+                // Room for the expected candidates plus a margin; more only costs another verify pass.
+                var expected = (long)((perQuery * slice.Length * 1.25) + 4096);
+                scratch.EnsureCandidates((int)Math.Min(maxCandidates, expected));
+                segment.ProbeBatch(slice, maxDistance, scratch);
+                scratch.GroupHits(slice.Length);
+                for (var q = 0; q < slice.Length; q++)
+                {
+                    results.Matches.AddRange(scratch.HitsOf(q));
+                    _delta.Search(slice[q], maxDistance, results.Matches);
+                    results.EndQuery();
+                }
+            }
+        }
+        finally
+        {
+            if (Interlocked.CompareExchange(ref _pooledScratch, scratch, null) is not null)
+            {
+                scratch.Dispose();
+            }
         }
     }
 
@@ -292,6 +348,7 @@ public sealed class HammingIndex : IDisposable
             {
                 _disposed = true;
                 _static.Dispose();
+                Interlocked.Exchange(ref _pooledScratch, null)?.Dispose();
             }
             finally
             {

@@ -23,10 +23,30 @@ public class HammingIndexPropertyTests
         Gen.OneOf<int?>(null, 16, 24, 64),
         (randoms, queries, planted, ops, radius, chunks) => new Scenario(randoms, queries, planted, ops, radius, chunks));
 
+    // Batches large enough (up to 100 queries) for the automatic choice to take the sorted path
+    // (64 or more), and a cap on held candidates from 1 (a verify pass after every candidate and one
+    // query per sub-batch) to the default.
+    private static readonly Gen<Scenario> GenBatchScenario = Gen.Select(
+        GenHash.Array[0, 400],
+        GenHash.Array[1, 100],
+        GenFlips.Array[0, 150],
+        GenOp.Array[0, 25],
+        Gen.Int[0, 48],
+        Gen.OneOf<int?>(null, 16, 24),
+        Gen.OneOf(Gen.Const(1), Gen.Int[2, 300], Gen.Const(1 << 23)),
+        (randoms, queries, planted, ops, radius, chunks, maxCandidates) =>
+            new Scenario(randoms, queries, planted, ops, radius, chunks) { MaxCandidates = maxCandidates });
+
     [Fact]
     public void Search_WithPlantedNeighboursAndInterleavedAddsAndRemoves_EqualsBruteForce()
     {
         GenScenario.Sample(Check, iter: 150, threads: 1);
+    }
+
+    [Fact]
+    public void SearchBatch_WithPlantedNeighboursAndInterleavedAddsAndRemoves_EqualsSearchAndBruteForce()
+    {
+        GenBatchScenario.Sample(Check, iter: 60, threads: 1);
     }
 
     private static void Check(Scenario s)
@@ -101,6 +121,27 @@ public class HammingIndexPropertyTests
                     $"step {step}, radius {s.Radius}, {strategy}: expected {expected.Count} matches, got {results.Count}");
             }
         }
+        if (s.MaxCandidates is not { } maxCandidates)
+        {
+            return;
+        }
+        // Every batch path: automatic, sorted with the candidate cap, and one query at a time.
+        var batch = new HammingBatchResults();
+        var expectedAll = s.Queries.Select(q => IndexTestData.BruteForce(entries, q, s.Radius)).ToArray();
+        var singleAll = s.Queries.Select(q => IndexTestData.Sorted(index.Search(q, s.Radius))).ToArray();
+        foreach (var sorted in new bool?[] { null, true, false })
+        {
+            index.SearchBatch(s.Queries, s.Radius, batch, sorted, maxCandidates);
+            Assert.Equal(s.Queries.Length, batch.QueryCount);
+            for (var q = 0; q < s.Queries.Length; q++)
+            {
+                var expected = expectedAll[q];
+                var single = singleAll[q];
+                var batched = IndexTestData.Sorted(batch[q].ToArray());
+                Assert.True(expected.SequenceEqual(single) && expected.SequenceEqual(batched),
+                    $"step {step}, radius {s.Radius}, sorted {sorted}, cap {maxCandidates}, query {q}: expected {expected.Count} matches, search {single.Count}, batch {batched.Count}");
+            }
+        }
     }
 
     private static Hash256 Flip(Hash256 hash, int[] bits)
@@ -114,5 +155,9 @@ public class HammingIndexPropertyTests
 
     internal sealed record Op(int Kind, int Pick, int[] Flips);
 
-    internal sealed record Scenario(Hash256[] Randoms, Hash256[] Queries, int[][] Planted, Op[] Ops, int Radius, int? ChunkCount);
+    internal sealed record Scenario(Hash256[] Randoms, Hash256[] Queries, int[][] Planted, Op[] Ops, int Radius, int? ChunkCount)
+    {
+        /// <summary>Set for batch scenarios: the cap on candidates held between verify passes.</summary>
+        public int? MaxCandidates { get; init; }
+    }
 }

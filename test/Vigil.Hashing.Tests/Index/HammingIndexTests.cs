@@ -147,6 +147,43 @@ public class HammingIndexTests
     }
 
     [Fact]
+    public async Task ConcurrentBatches_ShareThePooledScratchSafely_AndEqualSingleSearches()
+    {
+        var random = new Random(11);
+        var hashes = new Hash256[20_000];
+        for (var i = 0; i < hashes.Length; i++)
+        {
+            hashes[i] = IndexTestData.RandomHash(random);
+        }
+        var queries = new Hash256[400];
+        for (var q = 0; q < queries.Length; q++)
+        {
+            // Every query has a stored neighbour within the radius.
+            queries[q] = IndexTestData.FlipRandomBits(hashes[random.Next(hashes.Length)], random.Next(0, 32), random);
+        }
+        using var index = HammingIndex.Build(hashes, Enumerable.Range(0, hashes.Length).Select(i => (long)i).ToArray());
+        var expected = queries.Select(q => IndexTestData.Sorted(index.Search(q, 31))).ToArray();
+        Assert.All(expected, e => Assert.NotEmpty(e));
+
+        // Batches of different sizes (all >= 64, so sorted) from four threads at once.
+        var workers = Enumerable.Range(0, 4).Select(w => Task.Run(() =>
+        {
+            var results = new HammingBatchResults();
+            for (var round = 0; round < 5; round++)
+            {
+                var start = (w * 37) + (round * 11);
+                var length = 64 + (w * 40) + round;
+                index.SearchBatch(queries.AsSpan(start, length), 31, results);
+                for (var q = 0; q < length; q++)
+                {
+                    Assert.Equal(expected[start + q], IndexTestData.Sorted(results[q].ToArray()));
+                }
+            }
+        })).ToArray();
+        await Task.WhenAll(workers);
+    }
+
+    [Fact]
     public async Task ConcurrentSearches_DuringAddsRemovesAndCompactions_StayExact()
     {
         var random = new Random(9);
@@ -210,6 +247,9 @@ public class HammingIndexTests
         Assert.False(index.ScanIsCheaper(31));
 
         var batch = index.SearchBatch(queries, 31);
+        // 40 queries take the per-query pipeline automatically; force the sorted one as well.
+        var sortedBatch = new HammingBatchResults();
+        index.SearchBatch(queries, 31, sortedBatch, sorted: true, maxCandidates: 1 << 23);
         var planted = 0;
         for (var q = 0; q < Queries; q++)
         {
@@ -225,6 +265,7 @@ public class HammingIndexTests
             planted += expected.Count;
             Assert.Equal(expected, IndexTestData.Sorted(index.Search(queries[q], 31)));
             Assert.Equal(expected, IndexTestData.Sorted(batch[q].ToArray()));
+            Assert.Equal(expected, IndexTestData.Sorted(sortedBatch[q].ToArray()));
         }
         Assert.True(planted >= Queries * 6, $"only {planted} planted neighbours within 31");
     }
