@@ -79,6 +79,8 @@ public sealed class StaffAccounts(UserManager<StaffUser> users, RoleManager<Iden
         else
         {
             Check(await users.RemoveFromRoleAsync(user, role), "revoke role");
+            // A new stamp ends the user's sessions at the server's next stamp check instead of leaving the old role in the cookie.
+            Check(await users.UpdateSecurityStampAsync(user), "end sessions");
         }
         await ledger.AppendAsync(AccountAudit.Event(actor, actorRole, grant ? AccountAudit.RoleGranted : AccountAudit.RoleRevoked, email, "role " + role), ct);
         return true;

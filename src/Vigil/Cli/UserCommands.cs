@@ -14,7 +14,7 @@ public static class UserCommands
 
     public static Command Create(TimeProvider time)
     {
-        var user = new Command("user", "Manage staff accounts (run while 'vigil serve' is stopped: both write the ledger)");
+        var user = new Command("user", "Manage staff accounts: create, list, grant and revoke roles (recorded in the ledger)");
         user.Subcommands.Add(AddCommand(time));
         user.Subcommands.Add(ListCommand(time));
         user.Subcommands.Add(RoleCommand("grant", grant: true, time));

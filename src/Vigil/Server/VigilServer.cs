@@ -52,10 +52,19 @@ public static class VigilServer
         services.AddSingleton(_ => LedgerLog.OpenDataDirectory(store.DataDirectory.FullName, options: new LedgerOptions { TimeProvider = time }));
         services.AddScoped<StaffAccounts>();
 
-        // Keys persist in the data folder so sign-in cookies survive a restart.
+        // Keys persist in the data folder so sign-in cookies survive a restart; only the service account may read them.
+        var keys = Path.Combine(store.DataDirectory.FullName, "keys");
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(keys);
+        }
+        else
+        {
+            Directory.CreateDirectory(keys, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
         services.AddDataProtection()
             .SetApplicationName("vigil")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(store.DataDirectory.FullName, "keys")));
+            .PersistKeysToFileSystem(new DirectoryInfo(keys));
 
         services.AddIdentity<StaffUser, IdentityRole>(StaffIdentity.Configure)
             .AddEntityFrameworkStores<VigilDb>()

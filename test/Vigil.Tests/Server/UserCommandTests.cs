@@ -27,6 +27,13 @@ public sealed partial class UserCommandTests
         Assert.True(exit == 0, error);
         (exit, output, _) = await cli.RunAsync("user", "list");
         Assert.Equal("root@example.org  admin,overseer  2fa=on", output.Trim());
+        (exit, output, error) = await cli.RunAsync("user", "revoke", "root@example.org", "--role", "admin");
+        Assert.True(exit == 0, error);
+        Assert.Equal("revoked admin from root@example.org", output.Trim());
+        (exit, output, _) = await cli.RunAsync("user", "revoke", "root@example.org", "--role", "admin");
+        Assert.Equal((0, "unchanged: root@example.org does not have admin"), (exit, output.Trim()));
+        (_, output, _) = await cli.RunAsync("user", "list");
+        Assert.Equal("root@example.org  overseer  2fa=on", output.Trim());
 
         await using var ledger = Vigil.Ledger.LedgerLog.OpenDataDirectory(cli.Data.FullName);
         var actions = Enumerable.Range(0, (int)ledger.Size()).Select(i => ledger.ReadEntry(i).Event)
@@ -34,7 +41,8 @@ public sealed partial class UserCommandTests
         Assert.Equal(
             [("account.created", "root@example.org", "staff account created with two-factor authentication"),
              ("account.role_granted", "root@example.org", "role admin"),
-             ("account.role_granted", "root@example.org", "role overseer")],
+             ("account.role_granted", "root@example.org", "role overseer"),
+             ("account.role_revoked", "root@example.org", "role admin")],
             actions);
     }
 
