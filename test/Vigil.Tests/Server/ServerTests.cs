@@ -149,6 +149,15 @@ public sealed class ServerTests
         Assert.Equal((HttpStatusCode.OK, "ready\n"), (ready.StatusCode, await ready.Content.ReadAsStringAsync()));
         Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/openapi/v1.json")).StatusCode);
 
+        // Behind a local TLS proxy, cookies are marked Secure.
+        using var viaProxy = new HttpRequestMessage(HttpMethod.Get, "/login");
+        viaProxy.Headers.Add("X-Forwarded-Proto", "https");
+        var proxied = await client.SendAsync(viaProxy);
+        Assert.Contains(proxied.Headers.GetValues("Set-Cookie"), c => c.StartsWith("vigil.antiforgery=", StringComparison.Ordinal) && c.Contains("secure", StringComparison.OrdinalIgnoreCase));
+        using var direct = server.Client();
+        var plain = await direct.GetAsync("/login");
+        Assert.DoesNotContain(plain.Headers.GetValues("Set-Cookie"), c => c.Contains("secure", StringComparison.OrdinalIgnoreCase));
+
         using var staff = await RunningServer.SignedInAsync(server, accounts[Moderator]);
         var doc = await staff.GetAsync("/openapi/v1.json");
         Assert.Equal(HttpStatusCode.OK, doc.StatusCode);
