@@ -44,6 +44,8 @@ public static class VigilServer
         builder.WebHost.UseUrls(urls);
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // Start failures are rethrown and reported by 'vigil serve' as one line; the host's own stack trace is noise.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
 
         var services = builder.Services;
         services.AddSingleton(time);
