@@ -21,44 +21,45 @@ internal static class LoginEndpoints
 
     public static void MapLogin(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/login", (HttpContext http, IAntiforgery af) =>
-            Html.Page("Sign in", PasswordForm(af.GetAndStoreTokens(http), null))).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/login", (HttpContext http, IAntiforgery af, [FromQuery(Name = "ReturnUrl")] string? returnUrl) =>
+            Html.Page("Sign in", PasswordForm(af.GetAndStoreTokens(http), LocalOrRoot(returnUrl), null))).AllowAnonymous().ExcludeFromDescription();
 
-        app.MapPost("/login", async ([FromForm] string? email, [FromForm] string? password, HttpContext http, IAntiforgery af,
+        app.MapPost("/login", async ([FromForm] string? email, [FromForm] string? password, [FromForm] string? returnUrl, HttpContext http, IAntiforgery af,
             SignInManager<StaffUser> signIn, LedgerLog ledger, CancellationToken ct) =>
         {
             email = (email ?? "").Trim();
+            returnUrl = LocalOrRoot(returnUrl);
             if (email.Length == 0 || string.IsNullOrEmpty(password))
             {
-                return Html.Page("Sign in", PasswordForm(af.GetAndStoreTokens(http), "Enter your e-mail address and password."), StatusCodes.Status400BadRequest);
+                return Html.Page("Sign in", PasswordForm(af.GetAndStoreTokens(http), returnUrl, "Enter your e-mail address and password."), StatusCodes.Status400BadRequest);
             }
             var result = await signIn.PasswordSignInAsync(email, password, isPersistent: false, lockoutOnFailure: true);
             if (result.RequiresTwoFactor)
             {
-                return Results.Redirect("/login/2fa");
+                return Results.Redirect("/login/2fa?ReturnUrl=" + Uri.EscapeDataString(returnUrl));
             }
             if (result.Succeeded)
             {
                 // Every staff account must use two-factor; one without it (edited by hand) is refused.
                 await signIn.SignOutAsync();
                 await ledger.AppendAsync(AccountAudit.Event(Anonymous, Unknown, AccountAudit.LoginFailed, email, "password accepted but two-factor is not set up"), ct);
-                return Html.Page("Sign in", PasswordForm(af.GetAndStoreTokens(http), "This account has no two-factor authentication; ask an admin."), StatusCodes.Status403Forbidden);
+                return Html.Page("Sign in", PasswordForm(af.GetAndStoreTokens(http), returnUrl, "This account has no two-factor authentication; ask an admin."), StatusCodes.Status403Forbidden);
             }
             if (result.IsLockedOut)
             {
                 await ledger.AppendAsync(AccountAudit.Event(Anonymous, Unknown, AccountAudit.LockedOut, email, "password sign-in refused: account locked out"), ct);
-                return Html.Page("Sign in", PasswordForm(af.GetAndStoreTokens(http), "Account locked after repeated failures. Try again later."), StatusCodes.Status423Locked);
+                return Html.Page("Sign in", PasswordForm(af.GetAndStoreTokens(http), returnUrl, "Account locked after repeated failures. Try again later."), StatusCodes.Status423Locked);
             }
             await ledger.AppendAsync(AccountAudit.Event(Anonymous, Unknown, AccountAudit.LoginFailed, email, "wrong e-mail address or password"), ct);
-            return Html.Page("Sign in", PasswordForm(af.GetAndStoreTokens(http), "Wrong e-mail address or password."), StatusCodes.Status401Unauthorized);
+            return Html.Page("Sign in", PasswordForm(af.GetAndStoreTokens(http), returnUrl, "Wrong e-mail address or password."), StatusCodes.Status401Unauthorized);
         }).AllowAnonymous().ExcludeFromDescription();
 
-        app.MapGet("/login/2fa", async (HttpContext http, IAntiforgery af, SignInManager<StaffUser> signIn) =>
+        app.MapGet("/login/2fa", async (HttpContext http, IAntiforgery af, SignInManager<StaffUser> signIn, [FromQuery(Name = "ReturnUrl")] string? returnUrl) =>
             await signIn.GetTwoFactorAuthenticationUserAsync() is null
                 ? Results.Redirect("/login")
-                : Html.Page("Two-factor code", CodeForm(af.GetAndStoreTokens(http), null))).AllowAnonymous().ExcludeFromDescription();
+                : Html.Page("Two-factor code", CodeForm(af.GetAndStoreTokens(http), LocalOrRoot(returnUrl), null))).AllowAnonymous().ExcludeFromDescription();
 
-        app.MapPost("/login/2fa", async ([FromForm] string? code, HttpContext http, IAntiforgery af,
+        app.MapPost("/login/2fa", async ([FromForm] string? code, [FromForm] string? returnUrl, HttpContext http, IAntiforgery af,
             SignInManager<StaffUser> signIn, LedgerLog ledger, CancellationToken ct) =>
         {
             var user = await signIn.GetTwoFactorAuthenticationUserAsync();
@@ -67,21 +68,22 @@ internal static class LoginEndpoints
                 return Results.Redirect("/login");
             }
             var email = user.Email ?? user.UserName ?? user.Id;
+            returnUrl = LocalOrRoot(returnUrl);
             var digits = (code ?? "").Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
             var result = await signIn.TwoFactorAuthenticatorSignInAsync(digits, isPersistent: false, rememberClient: false);
             if (result.Succeeded)
             {
                 var roles = await signIn.UserManager.GetRolesAsync(user);
                 await ledger.AppendAsync(AccountAudit.Event(email, RoleList(roles), AccountAudit.Login, email, "signed in with password and TOTP code"), ct);
-                return Results.Redirect("/");
+                return Results.Redirect(returnUrl);
             }
             if (result.IsLockedOut || await signIn.UserManager.IsLockedOutAsync(user))
             {
                 await ledger.AppendAsync(AccountAudit.Event(Anonymous, Unknown, AccountAudit.LockedOut, email, "two-factor sign-in refused: account locked out"), ct);
-                return Html.Page("Two-factor code", CodeForm(af.GetAndStoreTokens(http), "Account locked after repeated failures. Try again later."), StatusCodes.Status423Locked);
+                return Html.Page("Two-factor code", CodeForm(af.GetAndStoreTokens(http), returnUrl, "Account locked after repeated failures. Try again later."), StatusCodes.Status423Locked);
             }
             await ledger.AppendAsync(AccountAudit.Event(Anonymous, Unknown, AccountAudit.TwoFactorFailed, email, "wrong TOTP code"), ct);
-            return Html.Page("Two-factor code", CodeForm(af.GetAndStoreTokens(http), "Wrong code."), StatusCodes.Status401Unauthorized);
+            return Html.Page("Two-factor code", CodeForm(af.GetAndStoreTokens(http), returnUrl, "Wrong code."), StatusCodes.Status401Unauthorized);
         }).AllowAnonymous().ExcludeFromDescription();
 
         app.MapPost("/logout", async (HttpContext http, SignInManager<StaffUser> signIn, LedgerLog ledger, CancellationToken ct) =>
@@ -99,24 +101,35 @@ internal static class LoginEndpoints
           });
     }
 
+    /// <summary>Only a path on this server: anything that could leave it (<c>//host</c>, <c>/\host</c>, a scheme) becomes <c>/</c>.</summary>
+    internal static string LocalOrRoot(string? url) =>
+        url is { Length: > 0 } && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'))
+            && !url.Any(char.IsControl)
+            ? url
+            : "/";
+
     private static string RoleList(IList<string> roles) => roles.Count == 0 ? Unknown : string.Join(",", roles.Order(StringComparer.Ordinal));
 
-    private static string PasswordForm(AntiforgeryTokenSet tokens, string? error) => $"""
+    private static string ReturnField(string returnUrl) => $"<input type=\"hidden\" name=\"returnUrl\" value=\"{Html.Encode(returnUrl)}\">";
+
+    private static string PasswordForm(AntiforgeryTokenSet tokens, string returnUrl, string? error) => $"""
         <h1>Sign in to Vigil</h1>
         {Html.Error(error)}
         <form method="post" action="/login">
           {Html.Token(tokens)}
+          {ReturnField(returnUrl)}
           <label>E-mail <input type="email" name="email" autocomplete="username" required autofocus></label>
           <label>Password <input type="password" name="password" autocomplete="current-password" required></label>
           <button type="submit">Continue</button>
         </form>
         """;
 
-    private static string CodeForm(AntiforgeryTokenSet tokens, string? error) => $"""
+    private static string CodeForm(AntiforgeryTokenSet tokens, string returnUrl, string? error) => $"""
         <h1>Two-factor code</h1>
         {Html.Error(error)}
         <form method="post" action="/login/2fa">
           {Html.Token(tokens)}
+          {ReturnField(returnUrl)}
           <label>Code from your authenticator app <input name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]{"{6,7}"}" required autofocus></label>
           <button type="submit">Sign in</button>
         </form>

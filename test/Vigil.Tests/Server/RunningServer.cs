@@ -79,7 +79,7 @@ internal sealed partial class RunningServer : IAsyncDisposable
         return WebUtility.HtmlDecode(m.Groups[1].Value);
     }
 
-    public static async Task<HttpResponseMessage> PostPasswordAsync(HttpClient client, string email, string password)
+    public static async Task<HttpResponseMessage> PostPasswordAsync(HttpClient client, string email, string password, string returnUrl = "/")
     {
         var token = await FormTokenAsync(client, "/login");
         return await client.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
@@ -87,16 +87,18 @@ internal sealed partial class RunningServer : IAsyncDisposable
             ["__RequestVerificationToken"] = token,
             ["email"] = email,
             ["password"] = password,
+            ["returnUrl"] = returnUrl,
         }));
     }
 
-    public static async Task<HttpResponseMessage> PostCodeAsync(HttpClient client, string code)
+    public static async Task<HttpResponseMessage> PostCodeAsync(HttpClient client, string code, string returnUrl = "/")
     {
         var token = await FormTokenAsync(client, "/login/2fa");
         return await client.PostAsync("/login/2fa", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = token,
             ["code"] = code,
+            ["returnUrl"] = returnUrl,
         }));
     }
 
@@ -106,7 +108,7 @@ internal sealed partial class RunningServer : IAsyncDisposable
         var client = server.Client();
         var first = await PostPasswordAsync(client, account.Email, account.Password);
         Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
-        Assert.Equal("/login/2fa", first.Headers.Location?.OriginalString);
+        Assert.Equal("/login/2fa?ReturnUrl=%2F", first.Headers.Location?.OriginalString);
         var second = await PostCodeAsync(client, Totp.Code(account.AuthenticatorKey, TimeProvider.System.GetUtcNow()));
         Assert.Equal(HttpStatusCode.Redirect, second.StatusCode);
         Assert.Equal("/", second.Headers.Location?.OriginalString);

@@ -96,6 +96,29 @@ public sealed class ServerTests
     }
 
     [Fact]
+    public async Task Sign_in_returns_to_the_page_asked_for_but_never_to_another_site()
+    {
+        var (server, accounts) = await RunningServer.StartAsync("sqlite", (Overseer, StaffRoles.Overseer));
+        await using var _ = server;
+        using var client = server.Client();
+        var bounced = await client.GetAsync("/ledger/checkpoint");
+        Assert.Equal("/login?ReturnUrl=%2Fledger%2Fcheckpoint", bounced.Headers.Location!.PathAndQuery);
+        var page = await (await client.GetAsync(bounced.Headers.Location.PathAndQuery)).Content.ReadAsStringAsync();
+        Assert.Contains("name=\"returnUrl\" value=\"/ledger/checkpoint\"", page, StringComparison.Ordinal);
+
+        var first = await RunningServer.PostPasswordAsync(client, Overseer, accounts[Overseer].Password, "/ledger/checkpoint");
+        Assert.Equal("/login/2fa?ReturnUrl=%2Fledger%2Fcheckpoint", first.Headers.Location?.OriginalString);
+        var second = await RunningServer.PostCodeAsync(client, Totp.Code(accounts[Overseer].AuthenticatorKey, TimeProvider.System.GetUtcNow()), "/ledger/checkpoint");
+        Assert.Equal("/ledger/checkpoint", second.Headers.Location?.OriginalString);
+
+        foreach (var outside in new[] { "//evil.example/x", "/\\evil.example", "https://evil.example/", "ledger", "", "/a\nb" })
+        {
+            Assert.Equal("/", Vigil.Server.LoginEndpoints.LocalOrRoot(outside));
+        }
+        Assert.Equal("/ledger/key?x=1", Vigil.Server.LoginEndpoints.LocalOrRoot("/ledger/key?x=1"));
+    }
+
+    [Fact]
     public async Task Login_post_without_the_antiforgery_token_is_rejected()
     {
         var (server, accounts) = await RunningServer.StartAsync("sqlite", (Overseer, StaffRoles.Overseer));
