@@ -17,6 +17,8 @@ public static class VigilCommand
         root.Subcommands.Add(DemoCommand.Create(time));
         root.Subcommands.Add(Vigil.Ledger.LedgerCommands.Create(CliContext.Data));
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create(time));
+        root.Subcommands.Add(UserCommands.Create(time));
         return root;
     }
 

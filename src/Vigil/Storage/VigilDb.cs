@@ -1,4 +1,7 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Vigil.Accounts;
 using Vigil.Banks;
 
 namespace Vigil.Storage;
@@ -7,15 +10,24 @@ namespace Vigil.Storage;
 /// Vigil's main database. SQLite is the embedded default, PostgreSQL the production store; each has
 /// its own subclass so that each keeps its own migrations (EF Core's advice for two providers).
 /// </summary>
-public abstract class VigilDb(DbContextOptions options) : DbContext(options)
+public abstract class VigilDb(DbContextOptions options) : IdentityDbContext<StaffUser, IdentityRole, string>(options)
 {
     public DbSet<HashBank> Banks => Set<HashBank>();
     public DbSet<BankEntry> BankEntries => Set<BankEntry>();
     public DbSet<ImportCheckpoint> ImportCheckpoints => Set<ImportCheckpoint>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    protected override void OnModelCreating(ModelBuilder builder)
     {
-        modelBuilder.Entity<HashBank>(b =>
+        // Identity's staff accounts first, then renamed to the snake_case tables the rest of the schema uses.
+        base.OnModelCreating(builder);
+        builder.Entity<StaffUser>().ToTable("staff_users");
+        builder.Entity<IdentityRole>().ToTable("staff_roles");
+        builder.Entity<IdentityUserRole<string>>().ToTable("staff_user_roles");
+        builder.Entity<IdentityUserClaim<string>>().ToTable("staff_user_claims");
+        builder.Entity<IdentityUserLogin<string>>().ToTable("staff_user_logins");
+        builder.Entity<IdentityUserToken<string>>().ToTable("staff_user_tokens");
+        builder.Entity<IdentityRoleClaim<string>>().ToTable("staff_role_claims");
+        builder.Entity<HashBank>(b =>
         {
             b.ToTable("banks");
             b.HasIndex(x => x.Name).IsUnique();
@@ -23,7 +35,7 @@ public abstract class VigilDb(DbContextOptions options) : DbContext(options)
             b.Property(x => x.Kind).HasConversion<string>().HasMaxLength(16);
             b.HasMany(x => x.Entries).WithOne(x => x.Bank).HasForeignKey(x => x.BankId).OnDelete(DeleteBehavior.Cascade);
         });
-        modelBuilder.Entity<BankEntry>(e =>
+        builder.Entity<BankEntry>(e =>
         {
             e.ToTable("bank_entries");
             e.Property(x => x.SignalType).HasConversion<string>().HasMaxLength(16);
@@ -32,7 +44,7 @@ public abstract class VigilDb(DbContextOptions options) : DbContext(options)
             e.HasIndex(x => new { x.SignalType, x.Signal });
             e.Ignore(x => x.IsActive);
         });
-        modelBuilder.Entity<ImportCheckpoint>(c =>
+        builder.Entity<ImportCheckpoint>(c =>
         {
             c.ToTable("import_checkpoints");
             c.HasIndex(x => new { x.BankId, x.Source }).IsUnique();

@@ -1,0 +1,20 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http;
+
+namespace Vigil.Server;
+
+/// <summary>The signed-in landing page: who you are, your roles, sign-out.</summary>
+internal static class HomePage
+{
+    public static IResult Render(HttpContext http, IAntiforgery af)
+    {
+        var name = http.User.Identity?.Name ?? "";
+        var roles = http.User.FindAll(ClaimTypes.Role).Select(c => c.Value).Order(StringComparer.Ordinal);
+        return Html.Page("Vigil", $"""
+            <h1>Vigil</h1>
+            <p>Signed in as <strong>{Html.Encode(name)}</strong> ({Html.Encode(string.Join(", ", roles))}).</p>
+            <form method="post" action="/logout">{Html.Token(af.GetAndStoreTokens(http))}<button type="submit">Sign out</button></form>
+            """);
+    }
+}

@@ -1,0 +1,165 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Vigil.Accounts;
+using Vigil.Ledger;
+using Vigil.Ledger.Http;
+using Vigil.Storage;
+
+namespace Vigil.Server;
+
+/// <summary>Builds the <c>vigil serve</c> host: Kestrel, staff sign-in with two-factor, role policies, the ledger API.</summary>
+public static class VigilServer
+{
+    public const string CookieName = "vigil.auth";
+
+    /// <summary>
+    /// Applies the store's migrations and builds the web host listening on <paramref name="urls"/>
+    /// (e.g. <c>http://127.0.0.1:0</c> for a free port; read the bound address after start).
+    /// </summary>
+    public static async Task<WebApplication> BuildAsync(VigilStore store, string urls, TimeProvider time, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(time);
+        await using (var db = await store.OpenAsync(ct))
+        {
+            // Migrated here so /ready reports a usable database from the first request.
+        }
+
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ApplicationName = typeof(VigilServer).Assembly.GetName().Name,
+            ContentRootPath = store.DataDirectory.FullName,
+            EnvironmentName = Environments.Production,
+        });
+        builder.WebHost.UseUrls(urls);
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // Start failures are rethrown and reported by 'vigil serve' as one line; the host's own stack trace is noise.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
+
+        var services = builder.Services;
+        services.AddSingleton(time);
+        services.AddSingleton(store);
+        services.AddScoped<VigilDb>(_ => store.CreateContext());
+        // One ledger per process; the container disposes it at shutdown.
+        services.AddSingleton(_ => LedgerLog.OpenDataDirectory(store.DataDirectory.FullName, options: new LedgerOptions { TimeProvider = time }));
+        services.AddScoped<StaffAccounts>();
+
+        // Keys persist in the data folder so sign-in cookies survive a restart; only the service account may read them.
+        var keys = Path.Combine(store.DataDirectory.FullName, "keys");
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(keys);
+        }
+        else
+        {
+            Directory.CreateDirectory(keys, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        services.AddDataProtection()
+            .SetApplicationName("vigil")
+            .PersistKeysToFileSystem(new DirectoryInfo(keys));
+
+        services.AddIdentity<StaffUser, IdentityRole>(StaffIdentity.Configure)
+            .AddEntityFrameworkStores<VigilDb>()
+            .AddTokenProvider<AuthenticatorTokenProvider<StaffUser>>(TokenOptions.DefaultAuthenticatorProvider);
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.Cookie.Name = CookieName;
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.LoginPath = "/login";
+            o.LogoutPath = "/logout";
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            o.SlidingExpiration = true;
+            // A signed-in user without the role gets a plain 403, not a redirect to a page that does not exist.
+            o.Events.OnRedirectToAccessDenied = ctx =>
+            {
+                ctx.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return Task.CompletedTask;
+            };
+        });
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(5));
+
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(StaffRoles.AnyStaff, p => p.RequireRole(StaffRoles.All))
+            .AddPolicy(StaffRoles.Moderator, p => p.RequireRole(StaffRoles.Moderator))
+            .AddPolicy(StaffRoles.TrustAndSafetyLead, p => p.RequireRole(StaffRoles.TrustAndSafetyLead))
+            .AddPolicy(StaffRoles.LegalOfficer, p => p.RequireRole(StaffRoles.LegalOfficer))
+            .AddPolicy(StaffRoles.Overseer, p => p.RequireRole(StaffRoles.Overseer))
+            .AddPolicy(StaffRoles.Admin, p => p.RequireRole(StaffRoles.Admin));
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "vigil.antiforgery";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
+        services.AddOpenApi();
+        // A TLS-terminating proxy on this host (loopback, the default known proxy) tells us the scheme, so cookies get Secure.
+        services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
+
+        var app = builder.Build();
+        app.UseForwardedHeaders();
+        app.Use(async (ctx, next) =>
+        {
+            var h = ctx.Response.Headers;
+            h.XContentTypeOptions = "nosniff";
+            h.XFrameOptions = "DENY";
+            h.ContentSecurityPolicy = "default-src 'self'; frame-ancestors 'none'; form-action 'self'";
+            h["Referrer-Policy"] = "no-referrer";
+            await next(ctx);
+        });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapHealth();
+        app.MapLogin();
+        app.MapGet("/", HomePage.Render).RequireAuthorization(StaffRoles.AnyStaff).ExcludeFromDescription();
+        app.MapOpenApi().RequireAuthorization(StaffRoles.AnyStaff);
+        app.MapLedger(app.Services.GetRequiredService<LedgerLog>()).RequireAuthorization(StaffRoles.Overseer);
+        return app;
+    }
+
+    /// <summary>The addresses the started server is bound to (with the real port when 0 was asked for).</summary>
+    public static IReadOnlyList<string> Addresses(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return [.. app.Urls];
+    }
+
+    /// <summary>Maps <c>/health</c> (the process answers) and <c>/ready</c> (the database answers and is migrated).</summary>
+    private static void MapHealth(this WebApplication app)
+    {
+        app.MapGet("/health", () => Results.Text("ok\n")).AllowAnonymous();
+        app.MapGet("/ready", async (VigilDb db, CancellationToken ct) =>
+        {
+            try
+            {
+                if (!await db.Database.CanConnectAsync(ct))
+                {
+                    return Results.Text("database unreachable\n", statusCode: StatusCodes.Status503ServiceUnavailable);
+                }
+                var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+                return pending.Count == 0
+                    ? Results.Text("ready\n")
+                    : Results.Text($"{pending.Count} migration(s) pending\n", statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+            catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+            {
+                return Results.Text("database unreachable\n", statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+        }).AllowAnonymous();
+    }
+}
