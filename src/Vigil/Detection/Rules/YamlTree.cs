@@ -37,9 +37,10 @@ internal static class YamlTree
     /// <summary>Parses <paramref name="text"/>; returns the root node (null for an empty document) or adds errors.</summary>
     public static YNode? Parse(string file, string text, List<RuleError> errors)
     {
+        var last = new LastMark();
         try
         {
-            var parser = new Parser(new StringReader(text));
+            var parser = new TrackingParser(new Parser(new StringReader(text)), last);
             parser.Consume<StreamStart>();
             if (parser.TryConsume<StreamEnd>(out _))
             {
@@ -68,6 +69,33 @@ internal static class YamlTree
         {
             errors.Add(new RuleError(file, Line(e.Start), Column(e.Start), "YAML syntax: " + Clean(e.Message)));
             return null;
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException or FormatException or OverflowException)
+        {
+            // YamlDotNet's scanner throws these for a few malformed inputs instead of a YamlException
+            // (found by RuleLoaderPropertyTests); report them after the last node that did parse.
+            errors.Add(new RuleError(file, Line(last.Mark), Column(last.Mark), "YAML syntax: the parser cannot read the text after this point"));
+            return null;
+        }
+    }
+
+    private sealed class LastMark
+    {
+        public Mark Mark { get; set; } = Mark.Empty;
+    }
+
+    /// <summary>Remembers where the last event the parser produced ended.</summary>
+    private sealed class TrackingParser(IParser inner, LastMark last) : IParser
+    {
+        public ParsingEvent? Current => inner.Current;
+
+        public bool MoveNext()
+        {
+            if (inner.Current is { } ev)
+            {
+                last.Mark = ev.End;
+            }
+            return inner.MoveNext();
         }
     }
 
