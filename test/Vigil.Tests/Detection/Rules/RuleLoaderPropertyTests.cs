@@ -60,7 +60,7 @@ public class RuleLoaderPropertyTests
         var edit = Gen.Select(Gen.Int[0, 4], Gen.Int[0, 5000], Gen.Char[Alphabet].Array[0, 12]);
         Gen.Select(Gen.Int[0, Seeds.Length - 1], edit.Array[1, 6])
             .Select(t => Mutate(Seeds[t.Item1], t.Item2))
-            .Sample(text => AssertWellFormed(RuleSet.Compile([new RuleSource("fuzz.yaml", text)]), text), iter: 1000);
+            .Sample(text => AssertWellFormed(RuleSet.Compile([new RuleSource("fuzz.yaml", text)]), text), iter: 600);
     }
 
     private static string Mutate(string text, (int Kind, int Position, char[] Fragment)[] edits)
