@@ -126,6 +126,7 @@ internal static class YamlTree
         {
             RefuseAnchor(file, mapStart);
             var entries = new List<KeyValuePair<YScalar, YNode>>();
+            var keys = new HashSet<string>(StringComparer.Ordinal);
             while (!parser.TryConsume<MappingEnd>(out _))
             {
                 var key = ReadNode(parser, file, depth + 1);
@@ -134,7 +135,7 @@ internal static class YamlTree
                     throw new RuleFileException(new RuleError(file, key.Line, key.Column, "mapping keys must be plain names"));
                 }
                 var value = ReadNode(parser, file, depth + 1);
-                if (entries.Exists(e => string.Equals(e.Key.Value, k.Value, StringComparison.Ordinal)))
+                if (!keys.Add(k.Value))
                 {
                     throw new RuleFileException(new RuleError(file, k.Line, k.Column, $"duplicate key '{k.Value}'"));
                 }
