@@ -243,6 +243,7 @@ public class RuleValidationTests
     [InlineData("rules:\n  - id: a\n    mode: enforce\n    when: {bank_match: {min_similarity: 1.5}}\n    then: [remove]\n", 4, 41, "'min_similarity' must be a number from 0 to 1")]
     [InlineData("rules:\n  - id: a\n    mode: enforce\n    when: {reports_at_least: 1}\n    then: [{review: {priority: '(1'}}]\n", 5, 34, "missing ')'")]
     [InlineData("rules:\n  - id: a\n    mode: enforce\n    when: {reports_at_least: 1}\n    then: [{remove: x}]\n", 5, 21, "options of 'remove' must be a mapping")]
+    [InlineData("rules:\n  - ? [a]\n    : b\n", 2, 7, "mapping keys must be plain names")]
     public void StructuralErrors_HaveExactPositions(string yaml, int line, int column, string fragment)
     {
         var error = SingleError(yaml);
@@ -259,6 +260,25 @@ public class RuleValidationTests
 
         Assert.Equal(5, error.Line);
         Assert.Contains("nesting deeper than 64", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OversizedFile_IsRejectedBeforeParsing()
+    {
+        var error = SingleError("rules: []\n#" + new string('x', RuleSet.MaxFileBytes));
+
+        AssertError(error, 1, 1, "larger than");
+    }
+
+    [Fact]
+    public void MappingWithManyKeys_ReportsEveryUnknownKey()
+    {
+        var yaml = "rules:\n  - id: a\n" + string.Concat(Enumerable.Range(0, 20_000).Select(i => $"    k{i}: v\n"));
+
+        var result = Compile(yaml);
+
+        Assert.Equal(20_000 + 3, result.Errors.Count);
+        Assert.Equal("test.yaml:20002:5: unknown rule key 'k19999'; known: id, description, enabled, mode, when, then", result.Errors[19_999].ToString());
     }
 
     [Fact]
