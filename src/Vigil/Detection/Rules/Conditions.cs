@@ -27,11 +27,14 @@ internal sealed class AllCondition(IReadOnlyList<Condition> parts) : Condition
     public override bool Evaluate(EvaluationContext context, List<string> evidence)
     {
         var mark = evidence.Count;
+        var hits = context.MatchedHits.Count;
         foreach (var p in parts)
         {
             if (!p.Evaluate(context, evidence))
             {
+                // A failed conjunction is no reason for anything: drop what its earlier parts matched.
                 evidence.RemoveRange(mark, evidence.Count - mark);
+                context.MatchedHits.RemoveRange(hits, context.MatchedHits.Count - hits);
                 return false;
             }
         }
@@ -63,10 +66,11 @@ internal sealed class NotCondition(Condition inner) : Condition
     {
         var scratch = new List<string>();
         var hits = context.MatchedHits.Count;
-        if (inner.Evaluate(context, scratch))
+        var held = inner.Evaluate(context, scratch);
+        // What matched inside a negation is never a reason the rule fired.
+        context.MatchedHits.RemoveRange(hits, context.MatchedHits.Count - hits);
+        if (held)
         {
-            // What matched inside a negation is not a reason the rule fired.
-            context.MatchedHits.RemoveRange(hits, context.MatchedHits.Count - hits);
             return false;
         }
         evidence.Add("not " + inner.Describe());

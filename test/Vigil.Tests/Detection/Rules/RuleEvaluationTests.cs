@@ -292,6 +292,23 @@ public class RuleEvaluationTests
     }
 
     [Fact]
+    public void BankHitsOfAFailedAllBranch_DoNotDrivePriority()
+    {
+        var rules = When("""
+            any:
+              - all:
+                  - bank_match: {signal_type: md5}
+                  - reports_at_least: 100
+              - reports_at_least: 1
+            """, then: "[{review: {priority: severity * 10, reason: '{evidence}'}}]");
+
+        var review = Assert.Single(rules.Evaluate(Post() with { Reports = 1, BankHits = [Exact("tvec", SignalType.Md5, severity: 5)] }).Enforced);
+
+        Assert.Equal(0, review.Priority);
+        Assert.Equal("reports 1 >= 1", review.Reason);
+    }
+
+    [Fact]
     public void Evaluate_IsDeterministic()
     {
         var rules = When("any: [{text_contains_any: [kill, bomb]}, {bank_match: {signal_type: pdq}}]", then: "[{review: {priority: severity x confidence}}]");
