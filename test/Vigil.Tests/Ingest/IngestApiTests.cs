@@ -239,8 +239,10 @@ public sealed class IngestApiTests
     [Fact]
     public async Task The_ingest_endpoint_requires_the_platform_policy_and_staff_cookies_do_not_open_it()
     {
-        var (server, _) = await RunningServer.StartAsync("sqlite");
+        var (server, accounts) = await RunningServer.StartAsync("sqlite", ("admin@example.org", Vigil.Accounts.StaffRoles.Admin));
         await using var _s = server;
+        using var staff = await RunningServer.SignedInAsync(server, accounts["admin@example.org"]);
+        Assert.StartsWith("an API key is required", await ProblemDetailAsync(await PostAsync(staff, $$"""{ "events": [ {{Post("s1")}} ] }"""), HttpStatusCode.Unauthorized), StringComparison.Ordinal);
         var endpoint = server.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Single(e => e.RoutePattern.RawText == IngestEndpoints.Route);
         Assert.Equal([PlatformKeyAuthenticationHandler.Policy], endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(p => p.Policy));
