@@ -19,6 +19,7 @@ public static class VigilCommand
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(ServeCommand.Create(time));
         root.Subcommands.Add(UserCommands.Create(time));
+        root.Subcommands.Add(Vigil.Platforms.PlatformCommands.Create(time));
         return root;
     }
 

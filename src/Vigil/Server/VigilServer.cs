@@ -10,8 +10,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Vigil.Accounts;
+using Vigil.Ingest;
 using Vigil.Ledger;
 using Vigil.Ledger.Http;
+using Vigil.Platforms;
 using Vigil.Storage;
 
 namespace Vigil.Server;
@@ -91,6 +93,10 @@ public static class VigilServer
         });
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(5));
 
+        // Platforms call the API with 'Authorization: Bearer vgl_...'; only the "platform" policy uses this scheme.
+        services.AddAuthentication()
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, PlatformKeyAuthenticationHandler>(PlatformKeyAuthenticationHandler.SchemeName, null);
+
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(StaffRoles.AnyStaff, p => p.RequireRole(StaffRoles.All))
@@ -98,7 +104,11 @@ public static class VigilServer
             .AddPolicy(StaffRoles.TrustAndSafetyLead, p => p.RequireRole(StaffRoles.TrustAndSafetyLead))
             .AddPolicy(StaffRoles.LegalOfficer, p => p.RequireRole(StaffRoles.LegalOfficer))
             .AddPolicy(StaffRoles.Overseer, p => p.RequireRole(StaffRoles.Overseer))
-            .AddPolicy(StaffRoles.Admin, p => p.RequireRole(StaffRoles.Admin));
+            .AddPolicy(StaffRoles.Admin, p => p.RequireRole(StaffRoles.Admin))
+            .AddPolicy(PlatformKeyAuthenticationHandler.Policy, p => p
+                .AddAuthenticationSchemes(PlatformKeyAuthenticationHandler.SchemeName)
+                .RequireAuthenticatedUser()
+                .RequireClaim(PlatformKeyAuthenticationHandler.PlatformIdClaim));
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "vigil.antiforgery";
@@ -128,6 +138,7 @@ public static class VigilServer
         app.MapLogin();
         app.MapGet("/", HomePage.Render).RequireAuthorization(StaffRoles.AnyStaff).ExcludeFromDescription();
         app.MapOpenApi().RequireAuthorization(StaffRoles.AnyStaff);
+        app.MapIngest();
         app.MapLedger(app.Services.GetRequiredService<LedgerLog>()).RequireAuthorization(StaffRoles.Overseer);
         return app;
     }

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Vigil.Accounts;
 using Vigil.Banks;
+using Vigil.Ingest;
+using Vigil.Platforms;
 
 namespace Vigil.Storage;
 
@@ -15,6 +17,9 @@ public abstract class VigilDb(DbContextOptions options) : IdentityDbContext<Staf
     public DbSet<HashBank> Banks => Set<HashBank>();
     public DbSet<BankEntry> BankEntries => Set<BankEntry>();
     public DbSet<ImportCheckpoint> ImportCheckpoints => Set<ImportCheckpoint>();
+    public DbSet<Platform> Platforms => Set<Platform>();
+    public DbSet<PlatformApiKey> PlatformApiKeys => Set<PlatformApiKey>();
+    public DbSet<IngestItem> IngestItems => Set<IngestItem>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -48,6 +53,29 @@ public abstract class VigilDb(DbContextOptions options) : IdentityDbContext<Staf
         {
             c.ToTable("import_checkpoints");
             c.HasIndex(x => new { x.BankId, x.Source }).IsUnique();
+        });
+        builder.Entity<Platform>(p =>
+        {
+            p.ToTable("platforms");
+            p.Property(x => x.Name).HasMaxLength(200);
+            p.HasIndex(x => x.Name).IsUnique();
+            p.HasMany(x => x.Keys).WithOne(x => x.Platform).HasForeignKey(x => x.PlatformId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<PlatformApiKey>(k =>
+        {
+            k.ToTable("platform_api_keys");
+            k.Property(x => x.KeyId).HasMaxLength(64);
+            k.HasIndex(x => x.KeyId).IsUnique();
+        });
+        builder.Entity<IngestItem>(i =>
+        {
+            i.ToTable("ingest_items");
+            i.Property(x => x.ItemId).HasMaxLength(200);
+            i.Property(x => x.Type).HasMaxLength(32);
+            i.Property(x => x.AccountId).HasMaxLength(200);
+            // Idempotency: a platform's item id is stored once, even with concurrent batches.
+            i.HasIndex(x => new { x.PlatformId, x.ItemId }).IsUnique();
+            i.HasOne<Platform>().WithMany().HasForeignKey(x => x.PlatformId).OnDelete(DeleteBehavior.Restrict);
         });
     }
 }
