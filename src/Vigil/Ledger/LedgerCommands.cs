@@ -30,18 +30,8 @@ public static class LedgerCommands
         return ledger;
     }
 
-    /// <summary>The data directory: <c>--data</c>, else <c>$VIGIL_DATA</c>, else <c>./vigil-data</c>.</summary>
-    public static string DataDirectory(ParseResult result, Option<DirectoryInfo> dataOption)
-    {
-        DirectoryInfo? given = result.GetValue(dataOption);
-        if (given is not null)
-        {
-            return given.FullName;
-        }
-
-        string? env = Environment.GetEnvironmentVariable("VIGIL_DATA");
-        return Path.GetFullPath(string.IsNullOrEmpty(env) ? "vigil-data" : env);
-    }
+    /// <summary>The data folder; the shared <c>--data</c> option already falls back to <c>$VIGIL_DATA</c>, then <c>./vigil-data</c>.</summary>
+    public static string DataDirectory(ParseResult result, Option<DirectoryInfo> dataOption) => result.GetValue(dataOption)!.FullName;
 
     // The root's recursive --json; each command reads it rather than declaring its own.
     private static Option<bool> JsonOption() => Vigil.Cli.CliContext.Json;
