@@ -4,7 +4,9 @@ using Microsoft.EntityFrameworkCore;
 using Vigil.Accounts;
 using Vigil.Banks;
 using Vigil.Ingest;
+using Vigil.Moderation;
 using Vigil.Platforms;
+using Vigil.Webhooks;
 
 namespace Vigil.Storage;
 
@@ -20,6 +22,8 @@ public abstract class VigilDb(DbContextOptions options) : IdentityDbContext<Staf
     public DbSet<Platform> Platforms => Set<Platform>();
     public DbSet<PlatformApiKey> PlatformApiKeys => Set<PlatformApiKey>();
     public DbSet<IngestItem> IngestItems => Set<IngestItem>();
+    public DbSet<ReviewCase> ReviewCases => Set<ReviewCase>();
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -76,6 +80,31 @@ public abstract class VigilDb(DbContextOptions options) : IdentityDbContext<Staf
             // Idempotency: a platform's item id is stored once, even with concurrent batches.
             i.HasIndex(x => new { x.PlatformId, x.ItemId }).IsUnique();
             i.HasOne<Platform>().WithMany().HasForeignKey(x => x.PlatformId).OnDelete(DeleteBehavior.Restrict);
+        });
+        builder.Entity<ReviewCase>(c =>
+        {
+            c.ToTable("review_cases");
+            c.Property(x => x.Kind).HasConversion<string>().HasMaxLength(16);
+            c.Property(x => x.State).HasConversion<string>().HasMaxLength(16);
+            c.Property(x => x.Queue).HasMaxLength(100);
+            c.Property(x => x.RuleId).HasMaxLength(200);
+            c.Property(x => x.AssignedTo).HasMaxLength(450);
+            // The desk lists open cases by queue, priority and age.
+            c.HasIndex(x => new { x.State, x.Queue, x.Priority, x.CreatedAt });
+            c.HasIndex(x => x.IngestItemId);
+            c.HasOne<IngestItem>().WithMany().HasForeignKey(x => x.IngestItemId).OnDelete(DeleteBehavior.Restrict);
+            c.HasOne<ReviewCase>().WithMany().HasForeignKey(x => x.ParentCaseId).OnDelete(DeleteBehavior.Restrict);
+        });
+        builder.Entity<OutboxMessage>(m =>
+        {
+            m.ToTable("outbox_messages");
+            m.Property(x => x.EventType).HasMaxLength(100);
+            m.Property(x => x.State).HasConversion<string>().HasMaxLength(16);
+            m.Property(x => x.LastError).HasMaxLength(2000);
+            // The dispatcher picks due pending messages in order.
+            m.HasIndex(x => new { x.State, x.NextAttemptAt });
+            m.HasIndex(x => new { x.PlatformId, x.CreatedAt });
+            m.HasOne<Platform>().WithMany().HasForeignKey(x => x.PlatformId).OnDelete(DeleteBehavior.Restrict);
         });
     }
 }

@@ -411,6 +411,74 @@ namespace Vigil.Storage.Migrations.Sqlite
                     b.ToTable("ingest_items", (string)null);
                 });
 
+            modelBuilder.Entity("Vigil.Moderation.ReviewCase", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("AssignedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AssignedTo")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DecidedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("IngestItemId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ParentCaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PlatformId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("Priority")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Queue")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RuleId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IngestItemId");
+
+                    b.HasIndex("ParentCaseId");
+
+                    b.HasIndex("State", "Queue", "Priority", "CreatedAt");
+
+                    b.ToTable("review_cases", (string)null);
+                });
+
             modelBuilder.Entity("Vigil.Platforms.Platform", b =>
                 {
                     b.Property<long>("Id")
@@ -465,6 +533,57 @@ namespace Vigil.Storage.Migrations.Sqlite
                     b.HasIndex("PlatformId");
 
                     b.ToTable("platform_api_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Vigil.Webhooks.OutboxMessage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DeliveredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("LastStatusCode")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("NextAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PlatformId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlatformId", "CreatedAt");
+
+                    b.HasIndex("State", "NextAttemptAt");
+
+                    b.ToTable("outbox_messages", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
@@ -538,6 +657,20 @@ namespace Vigil.Storage.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Vigil.Moderation.ReviewCase", b =>
+                {
+                    b.HasOne("Vigil.Ingest.IngestItem", null)
+                        .WithMany()
+                        .HasForeignKey("IngestItemId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Vigil.Moderation.ReviewCase", null)
+                        .WithMany()
+                        .HasForeignKey("ParentCaseId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
             modelBuilder.Entity("Vigil.Platforms.PlatformApiKey", b =>
                 {
                     b.HasOne("Vigil.Platforms.Platform", "Platform")
@@ -547,6 +680,15 @@ namespace Vigil.Storage.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("Platform");
+                });
+
+            modelBuilder.Entity("Vigil.Webhooks.OutboxMessage", b =>
+                {
+                    b.HasOne("Vigil.Platforms.Platform", null)
+                        .WithMany()
+                        .HasForeignKey("PlatformId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Vigil.Banks.HashBank", b =>
