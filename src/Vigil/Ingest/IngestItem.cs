@@ -27,6 +27,9 @@ public sealed class IngestItem
 
     public byte[]? Image { get; set; }
 
+    /// <summary>When the detection pipeline finished with the item (signals, rules, actions stored); null while it waits.</summary>
+    public DateTimeOffset? ProcessedAt { get; set; }
+
     /// <summary>The item's <c>metadata</c> object as JSON text.</summary>
     public string? Metadata { get; set; }
 }

@@ -14,7 +14,7 @@ namespace Vigil.Storage;
 /// Vigil's main database. SQLite is the embedded default, PostgreSQL the production store; each has
 /// its own subclass so that each keeps its own migrations (EF Core's advice for two providers).
 /// </summary>
-public abstract class VigilDb(DbContextOptions options) : IdentityDbContext<StaffUser, IdentityRole, string>(options)
+public abstract partial class VigilDb(DbContextOptions options) : IdentityDbContext<StaffUser, IdentityRole, string>(options)
 {
     public DbSet<HashBank> Banks => Set<HashBank>();
     public DbSet<BankEntry> BankEntries => Set<BankEntry>();
@@ -79,8 +79,12 @@ public abstract class VigilDb(DbContextOptions options) : IdentityDbContext<Staf
             i.Property(x => x.AccountId).HasMaxLength(200);
             // Idempotency: a platform's item id is stored once, even with concurrent batches.
             i.HasIndex(x => new { x.PlatformId, x.ItemId }).IsUnique();
+            // The pipeline claims unprocessed items in arrival order.
+            i.HasIndex(x => new { x.ProcessedAt, x.Id });
             i.HasOne<Platform>().WithMany().HasForeignKey(x => x.PlatformId).OnDelete(DeleteBehavior.Restrict);
         });
+        // Feature folders keep their own tables' mapping beside their entities (IEntityTypeConfiguration<T>).
+        builder.ApplyConfigurationsFromAssembly(typeof(VigilDb).Assembly);
         builder.Entity<ReviewCase>(c =>
         {
             c.ToTable("review_cases");

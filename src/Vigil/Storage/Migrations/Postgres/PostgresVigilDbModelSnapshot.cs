@@ -410,6 +410,9 @@ namespace Vigil.Storage.Migrations.Postgres
                     b.Property<long>("PlatformId")
                         .HasColumnType("bigint");
 
+                    b.Property<DateTimeOffset?>("ProcessedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset>("ReceivedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -425,6 +428,8 @@ namespace Vigil.Storage.Migrations.Postgres
 
                     b.HasIndex("PlatformId", "ItemId")
                         .IsUnique();
+
+                    b.HasIndex("ProcessedAt", "Id");
 
                     b.ToTable("ingest_items", (string)null);
                 });

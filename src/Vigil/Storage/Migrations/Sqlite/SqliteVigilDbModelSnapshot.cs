@@ -392,6 +392,9 @@ namespace Vigil.Storage.Migrations.Sqlite
                     b.Property<long>("PlatformId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("ProcessedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("ReceivedAt")
                         .HasColumnType("INTEGER");
 
@@ -407,6 +410,8 @@ namespace Vigil.Storage.Migrations.Sqlite
 
                     b.HasIndex("PlatformId", "ItemId")
                         .IsUnique();
+
+                    b.HasIndex("ProcessedAt", "Id");
 
                     b.ToTable("ingest_items", (string)null);
                 });

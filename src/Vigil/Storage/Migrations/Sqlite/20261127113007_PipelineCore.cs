@@ -10,6 +10,12 @@ namespace Vigil.Storage.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<long>(
+                name: "ProcessedAt",
+                table: "ingest_items",
+                type: "INTEGER",
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "outbox_messages",
                 columns: table => new
@@ -77,6 +83,11 @@ namespace Vigil.Storage.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ingest_items_ProcessedAt_Id",
+                table: "ingest_items",
+                columns: new[] { "ProcessedAt", "Id" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_outbox_messages_PlatformId_CreatedAt",
                 table: "outbox_messages",
                 columns: new[] { "PlatformId", "CreatedAt" });
@@ -110,6 +121,14 @@ namespace Vigil.Storage.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "review_cases");
+
+            migrationBuilder.DropIndex(
+                name: "IX_ingest_items_ProcessedAt_Id",
+                table: "ingest_items");
+
+            migrationBuilder.DropColumn(
+                name: "ProcessedAt",
+                table: "ingest_items");
         }
     }
 }

@@ -10,7 +10,7 @@ using Vigil.Storage;
 namespace Vigil.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteVigilDb))]
-    [Migration("20261127112743_PipelineCore")]
+    [Migration("20261127113007_PipelineCore")]
     partial class PipelineCore
     {
         /// <inheritdoc />
@@ -395,6 +395,9 @@ namespace Vigil.Storage.Migrations.Sqlite
                     b.Property<long>("PlatformId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("ProcessedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("ReceivedAt")
                         .HasColumnType("INTEGER");
 
@@ -410,6 +413,8 @@ namespace Vigil.Storage.Migrations.Sqlite
 
                     b.HasIndex("PlatformId", "ItemId")
                         .IsUnique();
+
+                    b.HasIndex("ProcessedAt", "Id");
 
                     b.ToTable("ingest_items", (string)null);
                 });

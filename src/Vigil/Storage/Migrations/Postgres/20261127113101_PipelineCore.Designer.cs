@@ -12,7 +12,7 @@ using Vigil.Storage;
 namespace Vigil.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresVigilDb))]
-    [Migration("20261127112809_PipelineCore")]
+    [Migration("20261127113101_PipelineCore")]
     partial class PipelineCore
     {
         /// <inheritdoc />
@@ -413,6 +413,9 @@ namespace Vigil.Storage.Migrations.Postgres
                     b.Property<long>("PlatformId")
                         .HasColumnType("bigint");
 
+                    b.Property<DateTimeOffset?>("ProcessedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset>("ReceivedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -428,6 +431,8 @@ namespace Vigil.Storage.Migrations.Postgres
 
                     b.HasIndex("PlatformId", "ItemId")
                         .IsUnique();
+
+                    b.HasIndex("ProcessedAt", "Id");
 
                     b.ToTable("ingest_items", (string)null);
                 });

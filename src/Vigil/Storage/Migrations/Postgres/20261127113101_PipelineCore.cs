@@ -12,6 +12,12 @@ namespace Vigil.Storage.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "ProcessedAt",
+                table: "ingest_items",
+                type: "timestamp with time zone",
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "outbox_messages",
                 columns: table => new
@@ -79,6 +85,11 @@ namespace Vigil.Storage.Migrations.Postgres
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ingest_items_ProcessedAt_Id",
+                table: "ingest_items",
+                columns: new[] { "ProcessedAt", "Id" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_outbox_messages_PlatformId_CreatedAt",
                 table: "outbox_messages",
                 columns: new[] { "PlatformId", "CreatedAt" });
@@ -112,6 +123,14 @@ namespace Vigil.Storage.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "review_cases");
+
+            migrationBuilder.DropIndex(
+                name: "IX_ingest_items_ProcessedAt_Id",
+                table: "ingest_items");
+
+            migrationBuilder.DropColumn(
+                name: "ProcessedAt",
+                table: "ingest_items");
         }
     }
 }
