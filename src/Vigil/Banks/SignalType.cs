@@ -20,6 +20,9 @@ public enum SignalType
 
     /// <summary>MinHash near-duplicate signature of normalised text.</summary>
     TextMinHash = 5,
+
+    /// <summary>Sentence embedding of normalised text (<c>emb1:</c> + base64, docs/semantic.md); matched by cosine similarity.</summary>
+    TextEmbedding = 6,
 }
 
 /// <summary>Names of signal types in files and on the command line, with the aliases peers use.</summary>
@@ -40,6 +43,9 @@ public static class SignalTypeNames
         ["text_exact"] = SignalType.TextExact,
         ["text_sha256"] = SignalType.TextExact,
         ["text_minhash"] = SignalType.TextMinHash,
+        ["text_embedding"] = SignalType.TextEmbedding,
+        ["embedding"] = SignalType.TextEmbedding,
+        ["text_semantic"] = SignalType.TextEmbedding,
     };
 
     /// <summary>The canonical name written in exports.</summary>
@@ -50,6 +56,7 @@ public static class SignalTypeNames
         SignalType.Sha256 => "sha256",
         SignalType.TextExact => "text_exact",
         SignalType.TextMinHash => "text_minhash",
+        SignalType.TextEmbedding => "text_embedding",
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "unknown signal type"),
     };
 
@@ -104,6 +111,8 @@ public static class SignalTypeNames
                 canonical = s;
                 error = null;
                 return true;
+            case SignalType.TextEmbedding:
+                return Vigil.Semantic.EmbeddingSignal.TryCanonicalise(s, out canonical, out error);
             default:
                 error = "unknown signal type";
                 return false;

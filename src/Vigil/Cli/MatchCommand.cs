@@ -10,8 +10,8 @@ public static class MatchCommand
 {
     public static Command Create(TimeProvider time)
     {
-        var inputs = new Argument<string[]>("inputs") { Description = "Files or signals (pdq:HEX, md5:HEX, sha256:HEX, bare hex); '-' or none reads them from standard input, one a line", Arity = ArgumentArity.ZeroOrMore };
-        var text = new Option<string[]>("--text") { Description = "A text to match against text banks (may repeat)", AllowMultipleArgumentsPerToken = false };
+        var inputs = new Argument<string[]>("inputs") { Description = "Files or signals (pdq:HEX, md5:HEX, sha256:HEX, text_embedding:emb1:..., bare hex); '-' or none reads them from standard input, one a line", Arity = ArgumentArity.ZeroOrMore };
+        var text = new Option<string[]>("--text") { Description = "A text to match against text banks: exact, near-duplicate (MinHash) and by meaning (text_embedding entries) (may repeat)", AllowMultipleArgumentsPerToken = false };
         var noDihedral = new Option<bool>("--no-dihedral") { Description = "Match images only as they are, not rotated or mirrored" };
         var cmd = new Command("match", "Match files, hashes or texts against the banks; prints each matching entry with its bank, labels and distance") { inputs, text, noDihedral };
         cmd.SetAction((parse, ct) => CliContext.Guard(parse, async output =>

@@ -4,6 +4,7 @@ using Vigil.Banks;
 using Vigil.Hashing;
 using Vigil.Hashing.Index;
 using Vigil.Hashing.Text;
+using Vigil.Semantic;
 using Vigil.Storage;
 
 namespace Vigil.Matching;
@@ -11,7 +12,11 @@ namespace Vigil.Matching;
 /// <summary>A bank entry as the matcher holds it in memory.</summary>
 public sealed record LoadedEntry(
     long Id, string Bank, BankKind Kind, int PdqMaxDistance, int PdqMinQuality, double TextMinSimilarity,
-    SignalType Type, string Signal, string? Entity, string? Ideology, string? ContentType, int? Severity, string? Source);
+    SignalType Type, string Signal, string? Entity, string? Ideology, string? ContentType, int? Severity, string? Source)
+{
+    /// <summary>Smallest cosine similarity that counts as a semantic (text_embedding) match for this entry's bank.</summary>
+    public double EmbeddingMinSimilarity { get; init; } = SemanticModel.DefaultMinSimilarity;
+}
 
 /// <summary>One bank entry an input matched, how, and whether a negative bank vetoed it.</summary>
 public sealed record MatchHit(LoadedEntry Entry, string Via, int? Distance, double? Similarity, string? VetoedBy)
@@ -34,7 +39,8 @@ public sealed record MatchOutcome(string Input, IReadOnlyList<MatchHit> Hits, IR
 
 /// <summary>
 /// Matches inputs against every enabled bank: PDQ through the exact Hamming index (all eight
-/// orientations), file and text hashes exactly, texts by MinHash near-duplicates. Negative banks
+/// orientations), file and text hashes exactly, texts by MinHash near-duplicates and by meaning
+/// (sentence embeddings, cosine similarity; the text is embedded only when some bank holds embeddings). Negative banks
 /// veto; flood protection quarantines entries that match too much. Not thread-safe: one per worker.
 /// </summary>
 public sealed class BankMatcher : IDisposable
@@ -45,10 +51,16 @@ public sealed class BankMatcher : IDisposable
     private readonly Dictionary<(SignalType, string), List<LoadedEntry>> exact;
     private readonly NearDuplicateIndex text;
     private readonly double textThreshold;
+    private readonly SemanticIndex semantic;
+    private readonly double semanticThreshold;
+    private readonly Func<SentenceEmbedder> embedder;
     private readonly FloodGuard flood;
     private readonly List<HammingMatch> scratch = [];
 
-    private BankMatcher(List<LoadedEntry> loaded, FloodGuardOptions floodOptions)
+    /// <summary>Most semantic neighbours considered per text: bounds the work when a text resembles many entries.</summary>
+    internal const int MaxSemanticHits = 64;
+
+    private BankMatcher(List<LoadedEntry> loaded, FloodGuardOptions floodOptions, Func<SentenceEmbedder>? embedderFactory)
     {
         entries = loaded.ToDictionary(e => e.Id);
         var pdqEntries = loaded.Where(e => e.Type == SignalType.Pdq).ToList();
@@ -65,22 +77,41 @@ public sealed class BankMatcher : IDisposable
             text.Add(e.Id.ToString(CultureInfo.InvariantCulture), MinHashSignature.Parse(e.Signal));
         }
         textThreshold = textEntries.Count == 0 ? 1 : textEntries.Min(e => e.TextMinSimilarity);
+        var embeddingEntries = loaded.Where(e => e.Type == SignalType.TextEmbedding).ToList();
+        semantic = new SemanticIndex(SentenceEmbedder.Dimensions, embeddingEntries.Count);
+        foreach (var e in embeddingEntries)
+        {
+            semantic.Add(e.Id, EmbeddingSignal.Decode(e.Signal));
+        }
+        semanticThreshold = embeddingEntries.Count == 0 ? 1 : embeddingEntries.Min(e => e.EmbeddingMinSimilarity);
+        embedder = embedderFactory ?? (() => SemanticModel.Shared);
         flood = new FloodGuard(floodOptions);
     }
 
     public int EntryCount => entries.Count;
 
+    /// <summary>True when some enabled bank holds text_embedding entries, so texts are embedded when matched.</summary>
+    public bool HasEmbeddings => semantic.Count > 0;
+
     public void Dispose() => pdq.Dispose();
 
+    /// <summary>Builds a matcher over entries already loaded (tests, tools); the database path is LoadAsync.</summary>
+    public static BankMatcher Create(IEnumerable<LoadedEntry> entries, FloodGuardOptions? flood = null, Func<SentenceEmbedder>? embedder = null) =>
+        new([.. entries], flood ?? FloodGuardOptions.Default, embedder);
+
+    /// <summary>Loads the active entries of every enabled bank; texts are embedded with <see cref="SemanticModel.Shared"/>.</summary>
+    public static Task<BankMatcher> LoadAsync(VigilDb db, FloodGuardOptions? flood, CancellationToken ct) => LoadAsync(db, flood, null, ct);
+
     /// <summary>Loads the active entries of every enabled bank.</summary>
-    public static async Task<BankMatcher> LoadAsync(VigilDb db, FloodGuardOptions? flood, CancellationToken ct)
+    /// <param name="embedder">Gives the sentence embedder, called only if a bank holds text_embedding entries; null: <see cref="SemanticModel.Shared"/>.</param>
+    public static async Task<BankMatcher> LoadAsync(VigilDb db, FloodGuardOptions? flood, Func<SentenceEmbedder>? embedder, CancellationToken ct)
     {
         var rows = await db.BankEntries.AsNoTracking()
             .Where(e => e.Enabled && e.QuarantinedAt == null && e.Bank!.Enabled)
             .Select(e => new LoadedEntry(e.Id, e.Bank!.Name, e.Bank.Kind, e.Bank.PdqMaxDistance, e.Bank.PdqMinQuality, e.Bank.TextMinSimilarity,
                 e.SignalType, e.Signal, e.Entity, e.Ideology, e.ContentType, e.Severity, e.Source))
             .ToListAsync(ct);
-        return new BankMatcher(rows, flood ?? FloodGuardOptions.Default);
+        return new BankMatcher(rows, flood ?? FloodGuardOptions.Default, embedder);
     }
 
     public MatchOutcome Match(MatchProbe probe)
@@ -132,6 +163,17 @@ public sealed class BankMatcher : IDisposable
                 if (m.Similarity >= e.TextMinSimilarity)
                 {
                     Found(e, "text near-duplicate", null, Math.Round(m.Similarity, 3));
+                }
+            }
+        }
+        if (semantic.Count > 0 && (probe.TextEmbedding ?? (probe.Text is { } t ? embedder().Embed(t) : null)) is { } vector)
+        {
+            foreach (var m in semantic.Search(vector, MaxSemanticHits, (float)semanticThreshold))
+            {
+                var e = entries[m.Id];
+                if (m.Similarity >= e.EmbeddingMinSimilarity)
+                {
+                    Found(e, "text embedding", null, Math.Round(m.Similarity, 3));
                 }
             }
         }

@@ -5,6 +5,7 @@ using Vigil.Hashing.Files;
 using Vigil.Hashing.Imaging;
 using Vigil.Hashing.Pdq;
 using Vigil.Hashing.Text;
+using Vigil.Semantic;
 
 namespace Vigil.Matching;
 
@@ -18,6 +19,12 @@ public sealed record MatchProbe(string Input)
     public string? Sha256 { get; init; }
     public string? TextExact { get; init; }
     public MinHashSignature? TextMinHash { get; init; }
+
+    /// <summary>The raw text, when the input is a text; the matcher embeds it only if some bank holds embeddings.</summary>
+    public string? Text { get; init; }
+
+    /// <summary>A ready sentence embedding (unit length), when the input was given as an <c>emb1:</c> signal.</summary>
+    public float[]? TextEmbedding { get; init; }
 
     /// <summary>Why a signal is missing (e.g. the file is not an image), shown beside the result.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
@@ -53,16 +60,21 @@ public sealed record MatchProbe(string Input)
     }
 
     public static MatchProbe FromText(string label, string text) =>
-        new(label) { TextExact = TextHasher.ExactHash(text), TextMinHash = TextHasher.MinHash(text) };
+        new(label) { TextExact = TextHasher.ExactHash(text), TextMinHash = TextHasher.MinHash(text), Text = text };
 
     /// <summary>
     /// Reads a signal given as text: <c>pdq:HEX</c>, <c>md5:HEX</c>, <c>sha256:HEX</c>, <c>text_exact:HEX</c>,
-    /// <c>text_minhash:mh1:...</c>, or bare hex (32 digits: MD5; 64 digits: PDQ and SHA-256).
+    /// <c>text_minhash:mh1:...</c>, <c>text_embedding:emb1:...</c> (or bare <c>emb1:...</c>), or bare hex (32 digits: MD5; 64 digits: PDQ and SHA-256).
     /// </summary>
     public static bool TryParseSignal(string input, out MatchProbe? probe, out string? error)
     {
         probe = null;
         var text = input.Trim();
+        if (text.StartsWith(EmbeddingSignal.Prefix, StringComparison.Ordinal))
+        {
+            // A bare embedding signal: its own prefix names the type.
+            text = SignalType.TextEmbedding.Name() + ":" + text;
+        }
         var colon = text.IndexOf(':', StringComparison.Ordinal);
         if (colon > 0 && SignalTypeNames.TryParse(text[..colon], out var type))
         {
@@ -77,6 +89,7 @@ public sealed record MatchProbe(string Input)
                 SignalType.Md5 => new MatchProbe(input) { Md5 = canonical },
                 SignalType.Sha256 => new MatchProbe(input) { Sha256 = canonical },
                 SignalType.TextExact => new MatchProbe(input) { TextExact = canonical },
+                SignalType.TextEmbedding => new MatchProbe(input) { TextEmbedding = EmbeddingSignal.Decode(canonical) },
                 _ => new MatchProbe(input) { TextMinHash = MinHashSignature.Parse(canonical) },
             };
             return true;

@@ -340,9 +340,9 @@ internal sealed partial class RuleCompiler(string file, List<RuleError> errors)
         {
             Error(distanceNode, "'max_distance' applies only to pdq matches");
         }
-        if (similarityNode is not null && type is not (null or Banks.SignalType.TextMinHash))
+        if (similarityNode is not null && type is not (null or Banks.SignalType.TextMinHash or Banks.SignalType.TextEmbedding))
         {
-            Error(similarityNode, "'min_similarity' applies only to text_minhash matches");
+            Error(similarityNode, "'min_similarity' applies only to text_minhash and text_embedding matches");
         }
         return errors.Count != before ? null
             : new BankMatchCondition(new BankMatchSpec(bank, type, maxDistance, minSimilarity, entity, ideology, contentType, severity));

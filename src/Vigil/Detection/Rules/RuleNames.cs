@@ -22,6 +22,7 @@ internal static class RuleNames
         ["sha256"] = SignalType.Sha256,
         ["text_exact"] = SignalType.TextExact,
         ["text_minhash"] = SignalType.TextMinHash,
+        ["text_embedding"] = SignalType.TextEmbedding,
     };
 
     public static readonly IReadOnlyDictionary<string, ActionKind> Actions = new Dictionary<string, ActionKind>(StringComparer.Ordinal)
