@@ -63,7 +63,7 @@ public class RuleValidationTests
                 then: [remove]
             """);
 
-        AssertError(error, 6, 22, "unknown signal type 'phash'; known: pdq, md5, sha256, text_exact, text_minhash");
+        AssertError(error, 6, 22, "unknown signal type 'phash'; known: pdq, md5, sha256, text_exact, text_minhash, text_embedding");
     }
 
     [Fact]
