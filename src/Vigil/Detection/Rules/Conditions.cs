@@ -157,6 +157,7 @@ internal sealed class BankMatchCondition(BankMatchSpec spec) : Condition
         SignalType.Sha256 => "sha256",
         SignalType.TextExact => "text_exact",
         SignalType.TextMinHash => "text_minhash",
+        SignalType.TextEmbedding => "text_embedding",
         _ => t.ToString(),
     };
 }
