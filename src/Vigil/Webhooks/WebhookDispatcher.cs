@@ -156,9 +156,10 @@ public sealed partial class WebhookDispatcher(
         metrics.RecordAttempt(time.GetElapsedTime(startedAt), outcome.Delivered);
         try
         {
-            await RecordAsync(message, target, outcome, stop);
+            // Not cancelled by shutdown: an answer received is recorded, or it would be sent again needlessly.
+            await RecordAsync(message, target, outcome, CancellationToken.None);
         }
-        catch (Exception e) when (!stop.IsCancellationRequested)
+        catch (Exception e)
         {
             // Unrecorded: the lease expires and the message is sent again (at-least-once).
             LogRecordFailed(e, message.Id);

@@ -18,11 +18,14 @@ public sealed class WebhookMetrics
     public WebhookMetrics(IMeterFactory meters)
     {
         ArgumentNullException.ThrowIfNull(meters);
-        var meter = meters.Create(MeterName);
+        var meter = Meter = meters.Create(MeterName);
         deliveries = meter.CreateCounter<long>("vigil.webhooks.deliveries", "{attempt}", "Webhook attempts by outcome");
         duration = meter.CreateHistogram<double>("vigil.webhooks.attempt.duration", "s", "Time from sending a webhook to its response or failure");
         meter.CreateObservableGauge("vigil.webhooks.pending", () => Interlocked.Read(ref pending), "{message}", "Webhook messages waiting to be delivered");
     }
+
+    /// <summary>This instance's meter (one per container, so tests can tell their dispatcher's figures apart).</summary>
+    public Meter Meter { get; }
 
     internal void SetPending(long count) => Interlocked.Exchange(ref pending, count);
 
