@@ -148,10 +148,16 @@ public sealed partial class WebhookDispatcher(
         {
             return;
         }
-        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException)
+        catch (System.Security.Cryptography.CryptographicException)
         {
             // The key ring lost the key that encrypted the secret: nothing can be signed until the secret is reset.
             outcome = WebhookOutcome.Failed(null, "cannot decrypt the platform's signing secret; reset it with 'vigil platform rotate-webhook-secret'", null);
+        }
+        catch (Exception e)
+        {
+            // Counted as a failed attempt so that a message that always fails this way ends dead instead of looping.
+            LogAttemptFailed(e, message.Id);
+            outcome = WebhookOutcome.Failed(null, "internal error: " + e.GetType().Name, null);
         }
         metrics.RecordAttempt(time.GetElapsedTime(startedAt), outcome.Delivered);
         try
@@ -281,6 +287,9 @@ public sealed partial class WebhookDispatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "webhook dispatcher could not read the outbox")]
     private partial void LogFillFailed(Exception e);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "webhook {MessageId}: the attempt failed unexpectedly")]
+    private partial void LogAttemptFailed(Exception e, long messageId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "webhook {MessageId}: could not record the attempt; it will be sent again")]
     private partial void LogRecordFailed(Exception e, long messageId);

@@ -55,10 +55,10 @@ internal sealed class Receiver : IAsyncDisposable
         return self;
     }
 
-    /// <summary>Waits (up to 10 s of real time) until the recorded requests satisfy <paramref name="done"/>.</summary>
+    /// <summary>Waits (up to 30 s of real time, a cap for loaded CI machines, not a sleep) until the recorded requests satisfy <paramref name="done"/>.</summary>
     public async Task WaitForAsync(Func<IReadOnlyList<ReceivedRequest>, bool> done)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (true)
         {
             var next = Volatile.Read(ref arrived).Task;

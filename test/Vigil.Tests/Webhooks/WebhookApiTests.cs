@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Vigil.Accounts;
 using Vigil.Platforms;
@@ -187,8 +188,19 @@ public sealed partial class WebhookApiTests
         receiver.Respond = _ => Task.FromResult(new Answer(200));
         time.Advance(TimeSpan.FromMinutes(5));
         var second = await VigilServer.BuildAsync(store.Store, "http://127.0.0.1:0", time, CancellationToken.None);
+        using var metrics = new MetricsProbe(second.Services.GetRequiredService<WebhookMetrics>());
         await second.StartAsync();
         await receiver.WaitForAsync(r => r.Count(x => x.Status == 200) >= ids.Count);
+
+        // The fake clock stands still, so no poll fires: only saving a new message wakes the dispatcher.
+        await using (var db = store.Store.CreateContext())
+        {
+            var m = Outbox.Enqueue(db, await db.Platforms.Select(p => p.Id).SingleAsync(), "decision.made", new { CaseId = 1 }, time.GetUtcNow());
+            await db.SaveChangesAsync();
+            ids.Add(m.Id);
+        }
+        // The receiver records a request before its answer reaches Vigil; wait until Vigil has recorded every delivery.
+        await metrics.WaitForAsync("delivered", ids.Count);
         await second.StopAsync();
         await second.DisposeAsync();
 

@@ -96,6 +96,8 @@ public sealed class WebhookCommandTests
         var rotated = WebhookApiTests.SecretLine().Match(output).Groups[1].Value;
         Assert.NotEqual(secret, rotated);
         (_, output, _) = await cli.RunAsync("platform", "list", "--json");
+        Assert.DoesNotContain(rotated, output, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, output, StringComparison.Ordinal);
         using (var json = JsonDocument.Parse(output))
         {
             var webhook = json.RootElement[0].GetProperty("webhook");
