@@ -30,6 +30,7 @@ internal sealed class MetricsProbe : IDisposable
                 {
                     counts[outcome] = counts.GetValueOrDefault(outcome) + value;
                 }
+                Signal();
             }
         });
         listener.SetMeasurementEventCallback<double>((i, _, _, _) => Interlocked.Increment(ref durations));
@@ -62,4 +63,6 @@ internal sealed class MetricsProbe : IDisposable
     }
 
     public void Dispose() => listener.Dispose();
+
+    private void Signal() => Interlocked.Exchange(ref changed, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 }
