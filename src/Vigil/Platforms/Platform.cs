@@ -10,6 +10,17 @@ public sealed class Platform
     public DateTimeOffset CreatedAt { get; set; }
 
     public List<PlatformApiKey> Keys { get; set; } = [];
+
+    /// <summary>Where webhooks are POSTed (absolute http/https); null until <c>vigil platform set-webhook</c>.</summary>
+    public string? WebhookUrl { get; set; }
+
+    /// <summary>The signing secret, encrypted with the data folder's key ring (see <c>Vigil.Webhooks.WebhookSecrets</c>).</summary>
+    public string? WebhookSecret { get; set; }
+
+    /// <summary>The secret before the last rotation, still used to sign until <see cref="WebhookPreviousSecretExpiresAt"/>.</summary>
+    public string? WebhookPreviousSecret { get; set; }
+
+    public DateTimeOffset? WebhookPreviousSecretExpiresAt { get; set; }
 }
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Vigil.Cli;
 using Vigil.Ledger;
+using Vigil.Webhooks;
 
 namespace Vigil.Platforms;
 
@@ -20,6 +21,8 @@ public static class PlatformCommands
         platform.Subcommands.Add(AddKeyCommand(time));
         platform.Subcommands.Add(RevokeKeyCommand(time));
         platform.Subcommands.Add(ListCommand(time));
+        platform.Subcommands.Add(WebhookCommands.SetWebhook(time));
+        platform.Subcommands.Add(WebhookCommands.RotateSecret(time));
         return platform;
     }
 
@@ -54,13 +57,14 @@ public static class PlatformCommands
 
     private static Command ListCommand(TimeProvider time)
     {
-        var cmd = new Command("list", "List platforms and their keys (ids only; secrets are never stored)");
+        var cmd = new Command("list", "List platforms, their keys (ids only; secrets are never stored) and webhooks (URL, pending and dead messages)");
         cmd.SetAction((parse, ct) => Run(parse, time, async (keys, output) =>
         {
             var all = await keys.ListAsync(ct);
+            var webhooks = await WebhookCommands.StatusAsync(parse, time, ct);
             if (parse.GetValue(CliContext.Json))
             {
-                CliContext.WriteJson(parse, all);
+                CliContext.WriteJson(parse, all.Select(p => new { p.Name, p.CreatedAt, p.Keys, Webhook = webhooks.GetValueOrDefault(p.Name) }));
                 return 0;
             }
             if (all.Count == 0)
@@ -70,7 +74,7 @@ public static class PlatformCommands
             foreach (var p in all)
             {
                 var list = string.Join(", ", p.Keys.Select(k => k.RevokedAt is null ? k.KeyId : k.KeyId + " (revoked)"));
-                await output.WriteLineAsync($"{p.Name}  keys: {list}");
+                await output.WriteLineAsync($"{p.Name}  keys: {list}" + WebhookCommands.ListSuffix(webhooks.GetValueOrDefault(p.Name)));
             }
             return 0;
         }));

@@ -116,6 +116,7 @@ public static class VigilServer
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
         services.AddOpenApi();
+        Webhooks.WebhookServices.AddWebhooks(services);
         // A TLS-terminating proxy on this host (loopback, the default known proxy) tells us the scheme, so cookies get Secure.
         services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
 
@@ -139,6 +140,7 @@ public static class VigilServer
         app.MapGet("/", HomePage.Render).RequireAuthorization(StaffRoles.AnyStaff).ExcludeFromDescription();
         app.MapOpenApi().RequireAuthorization(StaffRoles.AnyStaff);
         app.MapIngest();
+        Webhooks.WebhookEndpoints.MapWebhooks(app);
         app.MapLedger(app.Services.GetRequiredService<LedgerLog>()).RequireAuthorization(StaffRoles.Overseer);
         return app;
     }

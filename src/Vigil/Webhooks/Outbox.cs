@@ -26,6 +26,34 @@ public static class Outbox
             NextAttemptAt = now,
         };
         db.OutboxMessages.Add(m);
+        WakeDispatcherAfterSave(db);
         return m;
     }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<VigilDb, object> Watched = [];
+
+    /// <summary>
+    /// Wakes the dispatcher once the caller saves, so a message goes out at once rather than at the next poll. (A
+    /// message saved inside a longer transaction is seen at the next poll if the wake-up comes before the commit.)
+    /// </summary>
+    private static void WakeDispatcherAfterSave(VigilDb db)
+    {
+        if (Watched.TryAdd(db, Watched))
+        {
+            db.SavedChanges += (_, _) => OutboxSignal.Notify();
+        }
+    }
+}
+
+/// <summary>A process-wide wake-up for the webhook dispatcher: new or retried messages were saved.</summary>
+public static class OutboxSignal
+{
+    private static TaskCompletionSource current = New();
+
+    /// <summary>A task that completes at the next <see cref="Notify"/>; take it before reading the outbox so no wake-up is lost.</summary>
+    public static Task Next => Volatile.Read(ref current).Task;
+
+    public static void Notify() => Interlocked.Exchange(ref current, New()).TrySetResult();
+
+    private static TaskCompletionSource New() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
