@@ -55,6 +55,17 @@ public sealed record IngestBenchOptions
     public int ImagePool { get; init; } = 48;
 
     public int Seed { get; init; } = 1;
+
+    /// <summary>Load the demo's banks into the in-process server first (what the pipeline matches the re-posts against).</summary>
+    public bool SeedBanks { get; init; } = true;
+}
+
+/// <summary>A benchmark request refused before it runs (bad option, non-empty database); the message says why.</summary>
+public sealed class IngestBenchException(string message) : Exception(message)
+{
+    public IngestBenchException() : this("bad benchmark request") { }
+
+    public IngestBenchException(string message, Exception inner) : this(message + ": " + inner.Message) { }
 }
 
 /// <summary>Percentiles in milliseconds.</summary>
@@ -143,7 +154,7 @@ public static class IngestBench
                 app = await VigilServer.BuildAsync(store, "http://127.0.0.1:0", TimeProvider.System, ct);
                 await app.StartAsync(ct);
                 target = new Uri(VigilServer.Addresses(app)[0]);
-                key = await SetUpPlatformAsync(app, store, temp, ct);
+                key = await SetUpPlatformAsync(app, store, temp, options.SeedBanks, ct);
                 server = "in-process " + target;
             }
             await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
@@ -177,25 +188,28 @@ public static class IngestBench
     {
         if (o.Clients is < 1 or > 256)
         {
-            throw new ArgumentOutOfRangeException(nameof(o), o.Clients, "--clients must be 1 to 256");
+            throw new IngestBenchException("--clients must be 1 to 256");
         }
         if (o.Batch is < 1 or > IngestBatch.MaxEvents)
         {
-            throw new ArgumentOutOfRangeException(nameof(o), o.Batch, $"--batch must be 1 to {IngestBatch.MaxEvents}");
+            throw new IngestBenchException($"--batch must be 1 to {IngestBatch.MaxEvents}");
         }
         if (o.Duration <= TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(o), o.Duration, "--seconds must be positive");
+            throw new IngestBenchException("--seconds must be positive");
         }
         if (o.Rate is <= 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(o), o.Rate, "--rate must be positive");
+            throw new IngestBenchException("--rate must be positive");
         }
         if (o.Target is not null && string.IsNullOrWhiteSpace(o.Key))
         {
-            throw new ArgumentException("--target needs --key (a platform API key of that server)", nameof(o));
+            throw new IngestBenchException("--target needs --key (a platform API key of that server)");
         }
-        new TrafficMix(ImageShare: o.ImageShare).Validate();
+        if (o.ImageShare is not (>= 0 and <= 1))
+        {
+            throw new IngestBenchException("--image-share must be between 0 and 1");
+        }
     }
 
     private static string Describe(VigilStore store) =>
@@ -214,18 +228,21 @@ public static class IngestBench
         }
         if (!reset)
         {
-            throw new InvalidOperationException(
+            throw new IngestBenchException(
                 $"database '{conn.Database}' is not empty ({tables} tables in schema public); give an empty database, or --reset to drop everything in its public schema");
         }
         await using var drop = new NpgsqlCommand("DROP SCHEMA public CASCADE; CREATE SCHEMA public;", conn);
         await drop.ExecuteNonQueryAsync(ct);
     }
 
-    private static async Task<string> SetUpPlatformAsync(WebApplication app, VigilStore store, DirectoryInfo temp, CancellationToken ct)
+    private static async Task<string> SetUpPlatformAsync(WebApplication app, VigilStore store, DirectoryInfo temp, bool seedBanks, CancellationToken ct)
     {
         await using var db = store.CreateContext();
-        // The demo's banks, so the pipeline (when present) matches against the posters and manifesto the traffic re-posts.
-        await DemoBanks.SeedAsync(db, Path.Combine(temp.FullName, "demo"), new PdqWorkspace(), TimeProvider.System, ct);
+        if (seedBanks)
+        {
+            // The demo's banks, so the pipeline (when present) matches against the posters and manifesto the traffic re-posts.
+            await DemoBanks.SeedAsync(db, Path.Combine(temp.FullName, "demo"), new PdqWorkspace(), TimeProvider.System, ct);
+        }
         var keys = new PlatformKeys(db, app.Services.GetRequiredService<LedgerLog>(), TimeProvider.System);
         return (await keys.CreatePlatformAsync("bench", "vigil bench", "operator", ct)).ApiKey;
     }

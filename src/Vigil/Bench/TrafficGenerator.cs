@@ -100,7 +100,7 @@ public sealed class TrafficImagePool
                     3 => DemoImages.ColourShift(source),
                     _ => DemoImages.TextOverlay(source),
                 };
-                var jpeg = DemoImages.Jpeg(altered, i / posters.Length % 5 == 2 ? 30 : 80);
+                var jpeg = DemoImages.Jpeg(altered, i / posters.Length % 5 == 2 ? 40 : 92);
                 total += jpeg.Length;
                 r.Add(Quoted(jpeg));
             }
@@ -115,8 +115,9 @@ public sealed class TrafficImagePool
         var u = new List<byte[]>(unrelated);
         for (int i = 0; i < unrelated; i++)
         {
-            using var photo = DemoImages.Poster(50_000 + seed + i, rng.Next(480, 800), rng.Next(360, 600));
-            var jpeg = DemoImages.Jpeg(photo, rng.Next(75, 93));
+            // 20 to 60 KB, like phone pictures re-encoded by a platform.
+            using var photo = DemoImages.Poster(50_000 + seed + i, rng.Next(640, 1024), rng.Next(480, 768));
+            var jpeg = DemoImages.Jpeg(photo, rng.Next(88, 97));
             total += jpeg.Length;
             u.Add(Quoted(jpeg));
         }

@@ -88,7 +88,7 @@ public static class BenchCommand
         var rate = new Option<double?>("--rate") { Description = "Target events/s over all clients (default: as fast as the server answers)" };
         var ingestOnly = new Option<bool>("--ingest-only") { Description = "Measure the ingest path alone (no accept-to-decision sampling)" };
         var reset = new Option<bool>("--reset") { Description = "With --postgres: drop everything in the database's public schema first" };
-        var target = new Option<Uri?>("--target") { Description = "Drive an external `vigil serve` at this URL instead (decisions are sampled from --data/--postgres when given)" };
+        var target = new Option<string?>("--target") { Description = "Drive an external `vigil serve` at this URL instead (decisions are sampled from --data/--postgres when given)" };
         var key = new Option<string?>("--key") { Description = "With --target: a platform API key of that server" };
         var every = new Option<double>("--report-every") { Description = "Seconds between progress lines", DefaultValueFactory = _ => 10 };
         var pool = new Option<int>("--image-pool") { Description = "Pre-encoded JPEGs the generator picks from (a quarter are bank re-posts)", DefaultValueFactory = _ => 48 };
@@ -103,7 +103,11 @@ public static class BenchCommand
         {
             var json = parse.GetValue(CliContext.Json);
             var store = CliContext.Store(parse);
-            var external = parse.GetValue(target);
+            Uri? external = null;
+            if (parse.GetValue(target) is { } url && !Uri.TryCreate(url, UriKind.Absolute, out external))
+            {
+                throw new CliException($"--target '{url}' is not an absolute URL, e.g. http://127.0.0.1:5080");
+            }
             var options = new Vigil.Bench.IngestBenchOptions
             {
                 Postgres = external is null ? store.PostgresConnectionString : null,
@@ -127,7 +131,7 @@ public static class BenchCommand
             {
                 report = await Vigil.Bench.IngestBench.RunAsync(options, json ? null : output, ct);
             }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.Data.Common.DbException)
+            catch (Exception e) when (e is Vigil.Bench.IngestBenchException or System.Data.Common.DbException)
             {
                 throw new CliException(e.Message);
             }
