@@ -98,11 +98,18 @@ public sealed class DemoServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(output);
         var app = await VigilServer.BuildAsync(store, urls, time, ct);
-        var server = new DemoServer(app, new Uri("http://127.0.0.1"));
         try
         {
             await app.StartAsync(ct);
-            server = new DemoServer(app, new Uri(VigilServer.Addresses(app)[0]));
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+        var server = new DemoServer(app, new Uri(VigilServer.Addresses(app)[0]));
+        try
+        {
             await output.WriteLineAsync(Environment.NewLine + "9. The server, with platform traffic");
             server.Accounts = await CreateAccountsAsync(app, ct);
             await WriteCredentialsAsync(store, server.Accounts, ct);
