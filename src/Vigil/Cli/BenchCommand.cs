@@ -13,6 +13,7 @@ public static class BenchCommand
         var bench = new Command("bench", "Measure Vigil's performance on this machine (one thread unless said otherwise)");
         bench.Subcommands.Add(Index());
         bench.Subcommands.Add(Hash());
+        bench.Subcommands.Add(Ingest());
         return bench;
     }
 
@@ -74,6 +75,76 @@ public static class BenchCommand
                 CliContext.WriteJson(parse, perFile);
             }
             return 0;
+        }));
+        return cmd;
+    }
+
+    private static Command Ingest()
+    {
+        var seconds = new Option<double>("--seconds") { Description = "Length of the run", DefaultValueFactory = _ => 600 };
+        var clients = new Option<int>("--clients") { Description = "Concurrent HTTP clients", DefaultValueFactory = _ => 4 };
+        var batch = new Option<int>("--batch") { Description = "Events per POST", DefaultValueFactory = _ => 200 };
+        var imageShare = new Option<double>("--image-share") { Description = "Share of image events (the rest is text)", DefaultValueFactory = _ => 0.2 };
+        var rate = new Option<double?>("--rate") { Description = "Target events/s over all clients (default: as fast as the server answers)" };
+        var ingestOnly = new Option<bool>("--ingest-only") { Description = "Measure the ingest path alone (no accept-to-decision sampling)" };
+        var reset = new Option<bool>("--reset") { Description = "With --postgres: drop everything in the database's public schema first" };
+        var target = new Option<string?>("--target") { Description = "Drive an external `vigil serve` at this URL instead (decisions are sampled from --data/--postgres when given)" };
+        var key = new Option<string?>("--key") { Description = "With --target: a platform API key of that server" };
+        var every = new Option<double>("--report-every") { Description = "Seconds between progress lines", DefaultValueFactory = _ => 10 };
+        var pool = new Option<int>("--image-pool") { Description = "Pre-encoded JPEGs the generator picks from (a quarter are bank re-posts)", DefaultValueFactory = _ => 48 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the generated traffic", DefaultValueFactory = _ => 1 };
+        var cmd = new Command("ingest",
+            "Sustained ingest of generated traffic (80% text, 20% images) over loopback HTTP into an in-process server on a fresh SQLite folder or the given " +
+            "PostgreSQL database: events/s, batch latency, accept-to-decision latency, backlog, memory and CPU")
+        {
+            seconds, clients, batch, imageShare, rate, ingestOnly, reset, target, key, every, pool, seed,
+        };
+        cmd.SetAction((parse, ct) => CliContext.Guard(parse, async output =>
+        {
+            var json = parse.GetValue(CliContext.Json);
+            var store = CliContext.Store(parse);
+            Uri? external = null;
+            if (parse.GetValue(target) is { } url && !Uri.TryCreate(url, UriKind.Absolute, out external))
+            {
+                throw new CliException($"--target '{url}' is not an absolute URL, e.g. http://127.0.0.1:5080");
+            }
+            var options = new Vigil.Bench.IngestBenchOptions
+            {
+                Postgres = external is null ? store.PostgresConnectionString : null,
+                Reset = parse.GetValue(reset),
+                Duration = TimeSpan.FromSeconds(parse.GetValue(seconds)),
+                Clients = parse.GetValue(clients),
+                Batch = parse.GetValue(batch),
+                ImageShare = parse.GetValue(imageShare),
+                Rate = parse.GetValue(rate),
+                IngestOnly = parse.GetValue(ingestOnly),
+                Target = external,
+                Key = parse.GetValue(key),
+                // Against an external server, decisions are read from its store when that store is here to read.
+                TargetStore = external is not null && (store.IsPostgres || File.Exists(store.SqlitePath)) ? store : null,
+                ReportEvery = TimeSpan.FromSeconds(Math.Max(0.1, parse.GetValue(every))),
+                ImagePool = Math.Max(2, parse.GetValue(pool)),
+                Seed = parse.GetValue(seed),
+            };
+            Vigil.Bench.IngestBenchReport report;
+            try
+            {
+                report = await Vigil.Bench.IngestBench.RunAsync(options, json ? null : output, ct);
+            }
+            catch (Exception e) when (e is Vigil.Bench.IngestBenchException or System.Data.Common.DbException)
+            {
+                throw new CliException(e.Message);
+            }
+            if (json)
+            {
+                CliContext.WriteJson(parse, report);
+            }
+            else
+            {
+                await output.WriteLineAsync();
+                await output.WriteLineAsync(Vigil.Bench.IngestBench.Format(report));
+            }
+            return report.Accepted > 0 && report.FailedBatches == 0 ? 0 : 1;
         }));
         return cmd;
     }

@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using SkiaSharp;
 using Vigil.Banks;
 using Vigil.Banks.Exchanges;
-using Vigil.Cli;
 using Vigil.Hashing;
 using Vigil.Hashing.Pdq;
 using Vigil.Ledger;
@@ -18,10 +17,10 @@ namespace Vigil.Demo;
 /// </summary>
 public sealed class DemoStory(VigilStore store, TimeProvider time, TextWriter output)
 {
-    public const string GifctBank = "demo-gifct";
-    public const string NegativeBank = "demo-false-positives";
-    public const string TextBank = "demo-manifestos";
-    private const int Posters = 10;
+    public const string GifctBank = DemoBanks.GifctBank;
+    public const string NegativeBank = DemoBanks.NegativeBank;
+    public const string TextBank = DemoBanks.TextBank;
+    private const int Posters = DemoBanks.Posters;
 
     private readonly List<(string Step, string Check, bool Passed, string Detail)> checks = [];
     private readonly PdqWorkspace workspace = new();
@@ -40,31 +39,12 @@ public sealed class DemoStory(VigilStore store, TimeProvider time, TextWriter ou
         }
         Directory.CreateDirectory(dir);
         await using var db = await store.OpenAsync(ct);
-        await ResetBanksAsync(db, ct);
 
         await Heading("1. Hash banks");
-        await BankOperations.CreateAsync(db, GifctBank, BankKind.Positive, "Generated stand-in for a GIFCT hash list", null, time, ct);
-        await BankOperations.CreateAsync(db, NegativeBank, BankKind.Negative, "Known false positives (news photos)", null, time, ct);
-        await BankOperations.CreateAsync(db, TextBank, BankKind.Positive, "Known manifestos and threat templates", null, time, ct);
-        var originals = new List<string>();
-        for (var i = 0; i < Posters; i++)
-        {
-            using var poster = DemoImages.Poster(seed: 7_000 + i);
-            var path = Path.Combine(dir, $"propaganda-{i:00}.jpg");
-            await File.WriteAllBytesAsync(path, DemoImages.Jpeg(poster), ct);
-            originals.Add(path);
-        }
-        var labels = new ExchangeLabels { Entity = "Example Front", Ideology = "violent-extremist", ContentType = "image", Severity = 5, Source = "gifct-demo" };
-        var bankRecords = originals.SelectMany((p, i) => HashRecords(p, labels, i + 1)).ToList();
-        await BankOperations.ImportAsync(db, GifctBank, "generated", "gifct-demo", new ExchangeBatch(ExchangeFormat.Gifct, bankRecords), time, ct);
-        // The last poster is also a widely published news photo: a known false positive.
-        await BankOperations.ImportAsync(db, NegativeBank, "generated", "review", new ExchangeBatch(ExchangeFormat.Signals,
-            HashRecords(originals[^1], labels with { Entity = null, Ideology = null, Source = "moderator review" }, 1).Where(r => r.Type == SignalType.Pdq).ToList()), time, ct);
-        await BankOperations.ImportAsync(db, TextBank, "generated", "manual", new ExchangeBatch(ExchangeFormat.Signals,
-        [
-            new(1, SignalType.TextExact, Hashing.Text.TextHasher.ExactHash(DemoTexts.Manifesto), labels with { ContentType = "text" }),
-            new(2, SignalType.TextMinHash, Hashing.Text.TextHasher.MinHash(DemoTexts.Manifesto).ToString(), labels with { ContentType = "text" }),
-        ]), time, ct);
+        var seed = await DemoBanks.SeedAsync(db, dir, workspace, time, ct);
+        var originals = seed.Posters;
+        var labels = seed.Labels;
+        var bankRecords = seed.BankRecords;
         foreach (var bank in new[] { GifctBank, NegativeBank, TextBank })
         {
             Log("tns-lead@demo", "trust_and_safety_lead", "bank.create", "bank", bank, "demo: set up the hash lists");
@@ -233,26 +213,6 @@ public sealed class DemoStory(VigilStore store, TimeProvider time, TextWriter ou
         var b = new byte[n];
         rng.NextBytes(b);
         return b;
-    }
-
-    private List<ExchangeRecord> HashRecords(string path, ExchangeLabels labels, int line)
-    {
-        var h = HashCommand.Hash(path, workspace, dihedral: false, asText: false);
-        return
-        [
-            new(line, SignalType.Pdq, h.Pdq!, labels, SourceRef: Path.GetFileName(path)),
-            new(line, SignalType.Md5, h.Md5!, labels, SourceRef: Path.GetFileName(path)),
-            new(line, SignalType.Sha256, h.Sha256!, labels, SourceRef: Path.GetFileName(path)),
-        ];
-    }
-
-    private static async Task ResetBanksAsync(VigilDb db, CancellationToken ct)
-    {
-        var old = await db.Banks.Where(b => b.Name == GifctBank || b.Name == NegativeBank || b.Name == TextBank).ToListAsync(ct);
-        db.Banks.RemoveRange(old);
-        var checkpoints = await db.ImportCheckpoints.Where(c => old.Select(b => b.Id).Contains(c.BankId)).ToListAsync(ct);
-        db.ImportCheckpoints.RemoveRange(checkpoints);
-        await db.SaveChangesAsync(ct);
     }
 
     private void Check(string step, string check, bool passed, string detail)

@@ -1,0 +1,139 @@
+using System.Buffers;
+using Vigil.Bench;
+using Vigil.Ingest;
+using Vigil.Tests.Support;
+
+namespace Vigil.Tests.Bench;
+
+public sealed class IngestBenchTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Generated_batches_are_valid_with_unique_ids_the_asked_mix_and_no_e2ee_bodies()
+    {
+        var pool = TrafficImagePool.Create(reposts: 2, unrelated: 2, seed: 3);
+        var gen = new TrafficGenerator(pool, new TrafficMix(ImageShare: 0.2), seed: 7, idPrefix: "t-");
+        var items = new List<IngestItem>();
+        for (int b = 0; b < 10; b++)
+        {
+            var buffer = new ArrayBufferWriter<byte>();
+            gen.WriteBatch(buffer, 200, Now);
+            var (good, _, results) = IngestBatch.Parse(buffer.WrittenMemory, Now);
+            Assert.Equal(200, good.Count);
+            Assert.All(results, Assert.Null);
+            items.AddRange(good);
+        }
+        Assert.Equal(2000, items.Select(i => i.ItemId).Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(2000, gen.Generated);
+        Assert.Equal(2000, gen.Counts.Values.Sum());
+        var images = items.Count(i => i.Type == "image");
+        Assert.InRange(images, 320, 480);
+        Assert.All(items.Where(i => i.E2ee), i => Assert.True(i.Text is null && i.Image is null && i.Type == "direct_message"));
+        Assert.Contains(items, i => i.E2ee);
+        Assert.All(items.Where(i => i.Type != "image" && !i.E2ee), i => Assert.InRange(i.Text!.Length, 50, 800));
+        Assert.True(gen.Counts[TrafficKind.Threat] > 0 && gen.Counts[TrafficKind.ManifestoNearDuplicate] > 0 && gen.Counts[TrafficKind.BankRepost] > 0);
+        Assert.Contains(items, i => i.Text?.Contains("I am going to bomb", StringComparison.Ordinal) == true && i.Metadata!.Contains("country", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Same_seed_generates_the_same_traffic()
+    {
+        var pool = TrafficImagePool.Create(1, 1, seed: 3);
+        byte[] Generate()
+        {
+            var buffer = new ArrayBufferWriter<byte>();
+            new TrafficGenerator(pool, new TrafficMix(), seed: 9, idPrefix: "s-").WriteBatch(buffer, 50, Now);
+            return buffer.WrittenSpan.ToArray();
+        }
+        Assert.Equal(Generate(), Generate());
+    }
+
+    [Fact]
+    public void Statuses_are_counted_from_the_ingest_response()
+    {
+        var json = """{"results":[{"index":0,"item_id":"a","status":"accepted"},{"index":1,"item_id":"status","status":"duplicate"},{"index":2,"status":"rejected","reason":"x"}]}"""u8;
+        Assert.Equal((1L, 1L, 1L), IngestBench.CountStatuses(json));
+    }
+
+    [Fact]
+    public async Task A_short_run_reports_sane_figures_and_says_the_pipeline_is_not_running()
+    {
+        var options = new IngestBenchOptions
+        {
+            Duration = TimeSpan.FromSeconds(2),
+            Clients = 2,
+            Batch = 20,
+            ImagePool = 2,
+            ReportEvery = TimeSpan.FromSeconds(0.5),
+        };
+        var progress = new StringWriter();
+        var r = await IngestBench.RunAsync(options, progress, CancellationToken.None);
+
+        Assert.Equal(0, r.FailedBatches);
+        Assert.Null(r.FirstError);
+        Assert.True(r.Accepted > 0);
+        Assert.Equal(r.EventsSent, r.Accepted);
+        Assert.Equal(0, r.Duplicates + r.Rejected);
+        Assert.Equal(r.Accepted, r.Mix.Values.Sum());
+        Assert.InRange(r.Seconds, 2, 60);
+        Assert.True(r.EventsPerSecond > 0 && r.MegabytesPerSecond > 0);
+        Assert.Equal(r.Accepted / r.Batch, r.Batches.Count);
+        Assert.True(r.Batches.P50Ms > 0 && r.Batches.P50Ms <= r.Batches.P99Ms && r.Batches.P99Ms <= r.Batches.MaxMs);
+        // On this branch nothing sets ProcessedAt: the report says so instead of inventing latencies.
+        Assert.Equal(IngestBenchReport.PipelineNotRunning, r.PipelineStatus);
+        Assert.Null(r.Decisions);
+        Assert.Equal(r.Accepted, r.Backlog);
+        Assert.True(r.Intervals.Count >= 2);
+        Assert.Equal(r.Accepted, r.Intervals[^1].Accepted);
+        Assert.True(r.WorkingSet.MaxMb >= r.WorkingSet.FirstMb && r.WorkingSet.FirstMb > 0 && r.GcHeap.MaxMb > 0);
+        Assert.True(r.CpuSeconds > 0 && r.GeneratorCpuSeconds > 0 && r.GeneratorShareOfProcessCpu is > 0 and < 1);
+        Assert.Contains("pipeline not running: no items processed", IngestBench.Format(r), StringComparison.Ordinal);
+        Assert.Contains(" ev/s ", progress.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ingest_only_mode_does_not_sample_decisions()
+    {
+        var r = await IngestBench.RunAsync(new IngestBenchOptions
+        {
+            Duration = TimeSpan.FromSeconds(1),
+            Clients = 1,
+            Batch = 10,
+            ImagePool = 2,
+            IngestOnly = true,
+            SeedBanks = false,
+            ReportEvery = TimeSpan.FromSeconds(0.5),
+        }, null, CancellationToken.None);
+        Assert.True(r.Accepted > 0);
+        Assert.Equal(IngestBenchReport.IngestOnlyStatus, r.PipelineStatus);
+        Assert.Null(r.Backlog);
+        Assert.All(r.Intervals, i => Assert.Null(i.Decisions));
+    }
+
+    [Fact]
+    public async Task A_non_empty_postgres_database_is_refused()
+    {
+        await using var test = await TestStore.CreateAsync("postgres");
+        await using (await test.Store.OpenAsync(CancellationToken.None))
+        {
+            // Migrated: it now has Vigil's tables.
+        }
+        var e = await Assert.ThrowsAsync<IngestBenchException>(() => IngestBench.RunAsync(
+            new IngestBenchOptions { Postgres = test.Store.PostgresConnectionString, Duration = TimeSpan.FromSeconds(1) }, null, CancellationToken.None));
+        Assert.Contains("is not empty", e.Message, StringComparison.Ordinal);
+        Assert.Contains("--reset", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bad_options_are_refused_by_the_command_with_one_line()
+    {
+        using var cli = new CliRunner();
+        var (exit, _, error) = await cli.RunAsync("bench", "ingest", "--batch", "5000");
+        Assert.Equal(1, exit);
+        Assert.StartsWith("error: --batch must be 1 to 1000", error.Trim(), StringComparison.Ordinal);
+        (exit, _, error) = await cli.RunAsync("bench", "ingest", "--target", "http://127.0.0.1:1");
+        Assert.Equal(1, exit);
+        Assert.StartsWith("error: --target needs --key", error.Trim(), StringComparison.Ordinal);
+    }
+}
