@@ -60,7 +60,7 @@ public static class ReportEndpoints
         var stored = await StoreAsync(db, platformId, good, time.GetUtcNow(), ct);
         for (var k = 0; k < good.Count; k++)
         {
-            results[goodIndexes[k]] = stored[k];
+            results[goodIndexes[k]] = stored[k] with { Index = goodIndexes[k] };
         }
         if (stored.Any(r => r.Status == ReportStatus.Accepted))
         {
