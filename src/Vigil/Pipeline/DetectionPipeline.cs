@@ -14,6 +14,9 @@ public static class DetectionPipeline
 {
     public const string RulesStatusRoute = "/api/v1/rules/status";
 
+    /// <summary>Authorization policy of the rules status: trust-and-safety leads and admins.</summary>
+    public const string RulesReaderPolicy = "rules_reader";
+
     /// <summary>Adds the worker and what it needs; configure <see cref="PipelineOptions"/> before the host starts.</summary>
     public static IServiceCollection AddDetectionPipeline(this IServiceCollection services, VigilStore store)
     {
@@ -26,6 +29,7 @@ public static class DetectionPipeline
             sp.GetRequiredService<LedgerLog>(), sp.GetRequiredService<PipelineMetrics>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<DetectionProcessor>>()));
         services.AddSingleton<DetectionWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<DetectionWorker>());
+        services.AddAuthorizationBuilder().AddPolicy(RulesReaderPolicy, p => p.RequireRole(StaffRoles.TrustAndSafetyLead, StaffRoles.Admin));
         return services;
     }
 
@@ -34,7 +38,7 @@ public static class DetectionPipeline
     {
         app.MapReports();
         app.MapGet(RulesStatusRoute, (PipelineRules rules) => Results.Json(RulesStatusBody(rules.Status)))
-            .RequireAuthorization(p => p.RequireRole(StaffRoles.TrustAndSafetyLead, StaffRoles.Admin));
+            .RequireAuthorization(RulesReaderPolicy);
         return app;
     }
 
