@@ -24,6 +24,9 @@ public sealed class PipelineMetrics : IDisposable
         meter.CreateObservableGauge("vigil.pipeline.backlog", () => Volatile.Read(ref backlog), "{item}", "Items waiting for the pipeline");
     }
 
+    /// <summary>The meter the instruments belong to.</summary>
+    public Meter Meter => meter;
+
     /// <summary>Last measured number of unprocessed items.</summary>
     public long Backlog
     {

@@ -276,6 +276,40 @@ public sealed class DetectionProcessorTests
 
     [Theory]
     [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task Metrics_count_items_decided_actions_and_latency(string provider)
+    {
+        await using var kit = await PipelineKit.CreateAsync(provider);
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        var latencies = new List<double>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter, kit.Metrics.Meter))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            var key = instrument.Name + string.Concat(tags.ToArray().Select(t => "|" + t.Value));
+            counts[key] = counts.GetValueOrDefault(key) + value;
+        });
+        listener.SetMeasurementEventCallback<double>((_, value, _, _) => latencies.Add(value));
+        listener.Start();
+        await kit.AddAsync(kit.Item("a", text: Threat), kit.Item("b", text: "hello"));
+        kit.Time.Advance(TimeSpan.FromMilliseconds(40));
+
+        await kit.ProcessAsync();
+
+        Assert.Equal(2, counts["vigil.pipeline.items_processed"]);
+        Assert.Equal(1, counts["vigil.pipeline.decisions|Refer|enforce"]);
+        Assert.Equal(1, counts["vigil.pipeline.decisions|Review|enforce"]);
+        Assert.Equal([40.0, 40.0], latencies);
+        Assert.Equal(0, kit.Metrics.Backlog);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
     public async Task Items_wait_while_no_rules_have_ever_loaded(string provider)
     {
         await using var kit = await PipelineKit.CreateAsync(provider, ("bad.yaml", "rules: [ {id: x"));
