@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Vigil.Pipeline;
 using Vigil.Server;
 
 namespace Vigil.Cli;
@@ -15,10 +17,19 @@ public static class ServeCommand
             Description = "Addresses to listen on, separated by ';'",
             DefaultValueFactory = _ => "http://127.0.0.1:5080",
         };
-        var cmd = new Command("serve", "Run the web server: staff sign-in with two-factor, the ledger API, /health and /ready") { urls };
+        var rules = new Option<string?>("--rules")
+        {
+            Description = "Detection rules folder (*.yaml), reloaded when files change; default DATA/rules, seeded with the shipped rules",
+        };
+        var cmd = new Command("serve", "Run the web server: staff sign-in with two-factor, the ingest and reports APIs, the detection pipeline, the ledger API, /health and /ready") { urls, rules };
         cmd.SetAction((parse, ct) => CliContext.Guard(parse, async output =>
         {
             var addresses = parse.GetValue(urls)!;
+            var rulesFolder = parse.GetValue(rules);
+            if (rulesFolder is not null && !Directory.Exists(rulesFolder))
+            {
+                throw new CliException($"rules folder '{rulesFolder}' does not exist");
+            }
             WebApplication app;
             try
             {
@@ -29,6 +40,7 @@ public static class ServeCommand
                 throw new CliException("cannot open the database", e);
             }
             await using var _ = app;
+            app.Services.GetRequiredService<PipelineOptions>().RulesFolder = rulesFolder;
             try
             {
                 await app.StartAsync(ct);

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Vigil.Platforms;
 using Vigil.Storage;
 
@@ -61,6 +62,7 @@ public static class IngestEndpoints
             item.PlatformId = platformId;
         }
         var stored = await IngestStore.StoreAsync(db, platformId, good, ct);
+        if (stored.Any(x => x)) { ctx.RequestServices.GetService<Pipeline.PipelineNotifier>()?.NewItemsStored(); }
         for (int k = 0; k < good.Count; k++)
         {
             results[goodIndexes[k]] = new IngestResult(goodIndexes[k], good[k].ItemId, stored[k] ? IngestStatus.Accepted : IngestStatus.Duplicate);

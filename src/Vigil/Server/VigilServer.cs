@@ -13,6 +13,7 @@ using Vigil.Accounts;
 using Vigil.Ingest;
 using Vigil.Ledger;
 using Vigil.Ledger.Http;
+using Vigil.Pipeline;
 using Vigil.Platforms;
 using Vigil.Storage;
 
@@ -56,6 +57,7 @@ public static class VigilServer
         // One ledger per process; the container disposes it at shutdown.
         services.AddSingleton(_ => LedgerLog.OpenDataDirectory(store.DataDirectory.FullName, options: new LedgerOptions { TimeProvider = time }));
         services.AddScoped<StaffAccounts>();
+        services.AddDetectionPipeline(store);
 
         // Keys persist in the data folder so sign-in cookies survive a restart; only the service account may read them.
         var keys = Path.Combine(store.DataDirectory.FullName, "keys");
@@ -141,6 +143,7 @@ public static class VigilServer
         app.MapOpenApi().RequireAuthorization(StaffRoles.AnyStaff);
         app.MapIngest();
         Webhooks.WebhookEndpoints.MapWebhooks(app);
+        app.MapDetectionPipeline();
         app.MapLedger(app.Services.GetRequiredService<LedgerLog>()).RequireAuthorization(StaffRoles.Overseer);
         return app;
     }
