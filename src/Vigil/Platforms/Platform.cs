@@ -10,6 +10,13 @@ public sealed class Platform
     public DateTimeOffset CreatedAt { get; set; }
 
     public List<PlatformApiKey> Keys { get; set; } = [];
+
+    // Operations limits (vigil platform limits); null means the server's default (see PlatformLimits).
+    public int? RequestsPerSecond { get; set; }
+
+    public int? Burst { get; set; }
+
+    public long? MaxBodyBytes { get; set; }
 }
 
 /// <summary>

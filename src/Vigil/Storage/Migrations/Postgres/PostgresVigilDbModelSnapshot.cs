@@ -504,7 +504,7 @@ namespace Vigil.Storage.Migrations.Postgres
                     b.ToTable("review_cases", (string)null);
                 });
 
-            modelBuilder.Entity("Vigil.Platforms.Platform", b =>
+            modelBuilder.Entity("Vigil.Observability.MetricsToken", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -519,6 +519,54 @@ namespace Vigil.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("SecretSha256")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("TokenId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.HasIndex("TokenId")
+                        .IsUnique();
+
+                    b.ToTable("metrics_tokens", (string)null);
+                });
+
+            modelBuilder.Entity("Vigil.Platforms.Platform", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int?>("Burst")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("MaxBodyBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int?>("RequestsPerSecond")
+                        .HasColumnType("integer");
 
                     b.HasKey("Id");
 

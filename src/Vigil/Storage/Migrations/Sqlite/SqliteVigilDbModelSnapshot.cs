@@ -484,7 +484,7 @@ namespace Vigil.Storage.Migrations.Sqlite
                     b.ToTable("review_cases", (string)null);
                 });
 
-            modelBuilder.Entity("Vigil.Platforms.Platform", b =>
+            modelBuilder.Entity("Vigil.Observability.MetricsToken", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -497,6 +497,52 @@ namespace Vigil.Storage.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("SecretSha256")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("TokenId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.HasIndex("TokenId")
+                        .IsUnique();
+
+                    b.ToTable("metrics_tokens", (string)null);
+                });
+
+            modelBuilder.Entity("Vigil.Platforms.Platform", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Burst")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("MaxBodyBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("RequestsPerSecond")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
