@@ -13,6 +13,7 @@ using Vigil.Accounts;
 using Vigil.Ingest;
 using Vigil.Ledger;
 using Vigil.Ledger.Http;
+using Vigil.Observability;
 using Vigil.Platforms;
 using Vigil.Storage;
 
@@ -116,6 +117,7 @@ public static class VigilServer
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
         services.AddOpenApi();
+        services.AddVigilOperations(builder.Configuration);
         // A TLS-terminating proxy on this host (loopback, the default known proxy) tells us the scheme, so cookies get Secure.
         services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
 
@@ -128,10 +130,12 @@ public static class VigilServer
             h.XFrameOptions = "DENY";
             h.ContentSecurityPolicy = "default-src 'self'; frame-ancestors 'none'; form-action 'self'";
             h["Referrer-Policy"] = "no-referrer";
+            ApiReference.UseContentSecurityPolicy(ctx);
             await next(ctx);
         });
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UsePlatformRateLimits();
         app.UseAntiforgery();
 
         app.MapHealth();
@@ -139,6 +143,7 @@ public static class VigilServer
         app.MapGet("/", HomePage.Render).RequireAuthorization(StaffRoles.AnyStaff).ExcludeFromDescription();
         app.MapOpenApi().RequireAuthorization(StaffRoles.AnyStaff);
         app.MapIngest();
+        app.MapVigilOperations();
         app.MapLedger(app.Services.GetRequiredService<LedgerLog>()).RequireAuthorization(StaffRoles.Overseer);
         return app;
     }
