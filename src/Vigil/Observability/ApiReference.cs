@@ -1,5 +1,6 @@
 extern alias ScalarApiReference;
 
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -17,16 +18,34 @@ public static class ApiReference
 {
     public const string Route = "/docs/api";
 
-    public static IEndpointConventionBuilder MapApiReference(this IEndpointRouteBuilder app) =>
-        app.MapScalarApiReference(Route, o => o
+    public static IEndpointConventionBuilder MapApiReference(this IEndpointRouteBuilder app)
+    {
+        // A group so the conventions below reach Scalar's asset endpoints too: it maps them anonymous, but the whole
+        // reference is for staff (and every route must name its policy).
+        var group = app.MapGroup("");
+        group.MapScalarApiReference(Route, o => o
                 .WithTitle("Vigil API")
                 .WithOpenApiRoutePattern("/openapi/{documentName}.json")
                 .WithNonce()
                 .DisableDefaultFonts()
                 .DisableTelemetry()
                 .DisableAgent()
-                .DisableMcp())
-            .RequireAuthorization(StaffRoles.AnyStaff);
+                .DisableMcp()
+                .HideDeveloperTools()
+                .ExpandAllTags());
+        group.RequireAuthorization(StaffRoles.AnyStaff);
+        ((IEndpointConventionBuilder)group).Finally(endpoint =>
+        {
+            for (int i = endpoint.Metadata.Count - 1; i >= 0; i--)
+            {
+                if (endpoint.Metadata[i] is IAllowAnonymous)
+                {
+                    endpoint.Metadata.RemoveAt(i);
+                }
+            }
+        });
+        return group;
+    }
 
     /// <summary>
     /// For responses under <see cref="Route"/>: replaces the site-wide CSP with one that admits the page's nonce'd
