@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
@@ -6,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Vigil.Observability;
 using Vigil.Platforms;
 using Vigil.Storage;
 
@@ -15,6 +15,7 @@ namespace Vigil.Ingest;
 public static class IngestEndpoints
 {
     public const string Route = "/api/v1/events";
+    /// <summary>The default per-platform body limit; <c>vigil platform limits NAME --max-body-bytes N</c> changes it per platform.</summary>
     public const long MaxBodyBytes = 16L * 1024 * 1024;
 
     private static readonly JsonSerializerOptions Json = new()
@@ -27,24 +28,44 @@ public static class IngestEndpoints
     public static RouteHandlerBuilder MapIngest(this IEndpointRouteBuilder app) =>
         app.MapPost(Route, HandleAsync)
             .RequireAuthorization(PlatformKeyAuthenticationHandler.Policy)
-            .DisableAntiforgery();
+            .RequireRateLimiting(PlatformRateLimits.Policy)
+            .DisableAntiforgery()
+            .WithName("PostEvents")
+            .WithTags("Ingest")
+            .WithSummary("Send a batch of content events")
+            .WithDescription(
+                "Stores each valid event once per platform (by item_id) and answers one result per event, in order: accepted, " +
+                "duplicate or rejected with a reason. A request-level problem (malformed JSON, no events array, over 1000 events) " +
+                "is a 400 and stores nothing. Bodies are limited per platform (default 16 MiB: 413), requests per platform by a " +
+                "token bucket (default 50/s, burst 100: 429 with Retry-After).")
+            .Accepts<IngestBatchRequest>("application/json")
+            .Produces<IngestBatchResponse>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
-    private static async Task<IResult> HandleAsync(HttpContext ctx, VigilDb db, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> HandleAsync(HttpContext ctx, VigilDb db, TimeProvider time, IngestMetrics metrics, CancellationToken ct)
     {
-        var platformId = long.Parse(ctx.User.FindFirst(PlatformKeyAuthenticationHandler.PlatformIdClaim)!.Value, CultureInfo.InvariantCulture);
-        if (ctx.Request.ContentLength > MaxBodyBytes)
+        var started = time.GetTimestamp();
+        var platform = PlatformLimitClaims.Read(ctx.User)!.Value;
+        var platformId = platform.PlatformId;
+        var maxBody = platform.Limits.MaxBodyBytes;
+        if (ctx.Request.ContentLength > maxBody)
         {
-            return TooLarge();
+            metrics.Batch("too_large", ctx.Request.ContentLength.Value, time.GetElapsedTime(started));
+            return TooLarge(maxBody);
         }
         if (ctx.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
             // Our own cap below is the real one; this only keeps Kestrel's default from cutting in first.
-            limit.MaxRequestBodySize = MaxBodyBytes + 1;
+            limit.MaxRequestBodySize = maxBody + 1;
         }
-        var body = await ReadCappedAsync(ctx.Request.Body, ct);
+        var body = await ReadCappedAsync(ctx.Request.Body, maxBody, ct);
         if (body is null)
         {
-            return TooLarge();
+            metrics.Batch("too_large", -1, time.GetElapsedTime(started));
+            return TooLarge(maxBody);
         }
         List<IngestItem> good;
         List<int> goodIndexes;
@@ -55,6 +76,7 @@ public static class IngestEndpoints
         }
         catch (IngestBatchException e)
         {
+            metrics.Batch("bad_request", body.Value.Length, time.GetElapsedTime(started));
             return Results.Problem(detail: e.Message, statusCode: StatusCodes.Status400BadRequest, title: "Bad batch");
         }
         foreach (var item in good)
@@ -66,22 +88,32 @@ public static class IngestEndpoints
         for (int k = 0; k < good.Count; k++)
         {
             results[goodIndexes[k]] = new IngestResult(goodIndexes[k], good[k].ItemId, stored[k] ? IngestStatus.Accepted : IngestStatus.Duplicate);
+            metrics.Event(good[k].Type, stored[k] ? "accepted" : "duplicate");
         }
+        foreach (var r in results)
+        {
+            if (r is { Status: IngestStatus.Rejected })
+            {
+                // A rejected event's type may itself be the problem; an unbounded label would flood Prometheus.
+                metrics.Event("unknown", "rejected");
+            }
+        }
+        metrics.Batch("ok", body.Value.Length, time.GetElapsedTime(started));
         return Results.Json(new { Results = results }, Json);
     }
 
-    private static IResult TooLarge() =>
-        Results.Problem(detail: $"the body is over {MaxBodyBytes} bytes; send smaller batches", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large");
+    private static IResult TooLarge(long maxBody) =>
+        Results.Problem(detail: $"the body is over this platform's limit of {maxBody} bytes; send smaller batches", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large");
 
-    /// <summary>Reads the whole body, or returns null as soon as it passes <see cref="MaxBodyBytes"/> (chunked bodies too).</summary>
-    private static async Task<ReadOnlyMemory<byte>?> ReadCappedAsync(Stream body, CancellationToken ct)
+    /// <summary>Reads the whole body, or returns null as soon as it passes <paramref name="maxBody"/> bytes (chunked bodies too).</summary>
+    private static async Task<ReadOnlyMemory<byte>?> ReadCappedAsync(Stream body, long maxBody, CancellationToken ct)
     {
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];
         int n;
         while ((n = await body.ReadAsync(chunk, ct)) > 0)
         {
-            if (buffer.Length + n > MaxBodyBytes)
+            if (buffer.Length + n > maxBody)
             {
                 return null;
             }

@@ -21,6 +21,12 @@ public sealed class Platform
     public string? WebhookPreviousSecret { get; set; }
 
     public DateTimeOffset? WebhookPreviousSecretExpiresAt { get; set; }
+    // Operations limits (vigil platform limits); null means the server's default (see PlatformLimits).
+    public int? RequestsPerSecond { get; set; }
+
+    public int? Burst { get; set; }
+
+    public long? MaxBodyBytes { get; set; }
 }
 
 /// <summary>

@@ -39,8 +39,10 @@ public sealed class PlatformKeyAuthenticationHandler(IOptionsMonitor<Authenticat
         {
             return AuthenticateResult.Fail("unknown or revoked API key");
         }
+        var limits = (Context.RequestServices.GetService<PlatformLimitsOptions>() ?? new PlatformLimitsOptions()).Effective(platform);
         var identity = new ClaimsIdentity(
-            [new Claim(PlatformIdClaim, platform.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), new Claim(ClaimTypes.Name, platform.Name)],
+            [new Claim(PlatformIdClaim, platform.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), new Claim(ClaimTypes.Name, platform.Name),
+             .. PlatformLimitClaims.For(limits)],
             SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }

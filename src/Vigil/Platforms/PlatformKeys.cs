@@ -11,7 +11,11 @@ namespace Vigil.Platforms;
 public sealed record NewPlatformKey(string Platform, string KeyId, string ApiKey);
 
 /// <summary>A platform and its keys as listed by <c>vigil platform list</c>; never includes a secret.</summary>
-public sealed record PlatformSummary(string Name, DateTimeOffset CreatedAt, IReadOnlyList<PlatformKeySummary> Keys);
+public sealed record PlatformSummary(string Name, DateTimeOffset CreatedAt, IReadOnlyList<PlatformKeySummary> Keys)
+{
+    /// <summary>The platform's rate and body limits (filled in by <c>vigil platform list</c>).</summary>
+    public PlatformLimitSettings? Limits { get; init; }
+}
 
 /// <summary>One key of a listed platform.</summary>
 public sealed record PlatformKeySummary(string KeyId, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);

@@ -14,6 +14,7 @@ using Vigil.Ingest;
 using Vigil.Ledger;
 using Vigil.Ledger.Http;
 using Vigil.Pipeline;
+using Vigil.Observability;
 using Vigil.Platforms;
 using Vigil.Storage;
 
@@ -119,6 +120,7 @@ public static class VigilServer
         });
         services.AddOpenApi();
         Webhooks.WebhookServices.AddWebhooks(services);
+        services.AddVigilOperations(builder.Configuration);
         // A TLS-terminating proxy on this host (loopback, the default known proxy) tells us the scheme, so cookies get Secure.
         services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
 
@@ -131,10 +133,12 @@ public static class VigilServer
             h.XFrameOptions = "DENY";
             h.ContentSecurityPolicy = "default-src 'self'; frame-ancestors 'none'; form-action 'self'";
             h["Referrer-Policy"] = "no-referrer";
+            ApiReference.UseContentSecurityPolicy(ctx);
             await next(ctx);
         });
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UsePlatformRateLimits();
         app.UseAntiforgery();
 
         app.MapHealth();
@@ -144,6 +148,7 @@ public static class VigilServer
         app.MapIngest();
         Webhooks.WebhookEndpoints.MapWebhooks(app);
         app.MapDetectionPipeline();
+        app.MapVigilOperations();
         app.MapLedger(app.Services.GetRequiredService<LedgerLog>()).RequireAuthorization(StaffRoles.Overseer);
         return app;
     }
