@@ -56,6 +56,7 @@ public static class VigilServer
         // One ledger per process; the container disposes it at shutdown.
         services.AddSingleton(_ => LedgerLog.OpenDataDirectory(store.DataDirectory.FullName, options: new LedgerOptions { TimeProvider = time }));
         services.AddScoped<StaffAccounts>();
+        Desk.DeskEndpoints.AddDesk(services, store);
 
         // Keys persist in the data folder so sign-in cookies survive a restart; only the service account may read them.
         var keys = Path.Combine(store.DataDirectory.FullName, "keys");
@@ -139,6 +140,7 @@ public static class VigilServer
         app.MapGet("/", HomePage.Render).RequireAuthorization(StaffRoles.AnyStaff).ExcludeFromDescription();
         app.MapOpenApi().RequireAuthorization(StaffRoles.AnyStaff);
         app.MapIngest();
+        Desk.DeskEndpoints.MapDesk(app);
         app.MapLedger(app.Services.GetRequiredService<LedgerLog>()).RequireAuthorization(StaffRoles.Overseer);
         return app;
     }
