@@ -133,6 +133,10 @@ public static class DeskEndpoints
         var appeals = await db.Appeals.AsNoTracking()
             .Where(a => a.PlatformId == item.PlatformId && a.AccountId == item.AccountId)
             .OrderByDescending(a => a.FiledAt).Take(50).ToListAsync(ct);
+        if (blind)
+        {
+            appeals = [.. appeals.Where(a => a.IngestItemId != item.Id)];
+        }
 
         IReadOnlyList<MatchOutcome> signals = [];
         if (!item.E2ee)

@@ -20,6 +20,8 @@ internal static class DeskPages
 
     private static string E(string? s) => Html.Encode(s ?? "");
 
+    private static string Percent(double r) => (r * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
+
     private static string I(long n) => n.ToString(CultureInfo.InvariantCulture);
 
     private static string T(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
@@ -306,12 +308,12 @@ internal static class DeskPages
     public static IResult Quality(Agreement overall, IReadOnlyList<Agreement> perQueue, IReadOnlyList<Agreement> perModerator, double rate)
     {
         static string Row(Agreement a) =>
-            $"<tr><td>{E(a.Key)}</td><td>{I(a.Samples)}</td><td>{I(a.Agreed)}</td><td>{(a.Samples == 0 ? "–" : a.Rate.ToString("P1", CultureInfo.InvariantCulture))}</td></tr>";
+            $"<tr><td>{E(a.Key)}</td><td>{I(a.Samples)}</td><td>{I(a.Agreed)}</td><td>{(a.Samples == 0 ? "–" : Percent(a.Rate))}</td></tr>";
         const string Head = "<thead><tr><th></th><th>Samples</th><th>Agreed</th><th>Agreement</th></tr></thead>";
         return Html.Page("Quality", $"""
             {Nav(true)}
             <h1>Quality sampling</h1>
-            <p>{E(rate.ToString("P1", CultureInfo.InvariantCulture))} of flag decisions are re-reviewed blind by another moderator; agreement means the same outcome.</p>
+            <p>{E(Percent(rate))} of flag decisions are re-reviewed blind by another moderator; agreement means the same outcome.</p>
             <h2>Overall</h2><table id="overall">{Head}<tbody>{Row(overall)}</tbody></table>
             <h2>Per queue</h2><table id="per-queue">{Head}<tbody>{string.Concat(perQueue.Select(Row))}</tbody></table>
             <h2>Per moderator (original decider)</h2><table id="per-moderator">{Head}<tbody>{string.Concat(perModerator.Select(Row))}</tbody></table>
