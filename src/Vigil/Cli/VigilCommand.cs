@@ -20,6 +20,7 @@ public static class VigilCommand
         root.Subcommands.Add(ServeCommand.Create(time));
         root.Subcommands.Add(UserCommands.Create(time));
         root.Subcommands.Add(Vigil.Platforms.PlatformCommands.Create(time));
+        root.Subcommands.Add(Vigil.Desk.DsaCommand.Create(time));
         return root;
     }
 

@@ -89,7 +89,7 @@ public sealed class DeskFlowTests
 
         // A moderator who does not hold the case cannot decide it.
         using var mod2 = await RunningServer.SignedInAsync(server, accounts[DeskKit.Mod2]);
-        var other = await DeskKit.PostFormAsync(mod2, $"/desk/cases/{caseId}", $"/desk/cases/{caseId}/decide", ("outcome", "no_violation"), ("policy", "none"));
+        var other = await DeskKit.PostFormAsync(mod2, $"/desk/cases/{caseId}/decide", ("outcome", "no_violation"), ("policy", "none"));
         Assert.Equal(HttpStatusCode.Conflict, other.StatusCode);
 
         var ok = await DeskKit.DecideAsync(mod1, caseId, "no_violation", "none", "");
@@ -150,14 +150,14 @@ public sealed class DeskFlowTests
 
         // The original decider never gets the appeal: not from the queue, not by assigning, not by deciding.
         Assert.Null(await DeskKit.TakeNextAsync(mod1));
-        var assign = await DeskKit.PostFormAsync(mod1, "/desk", $"/desk/cases/{appealCase}/assign");
+        var assign = await DeskKit.PostFormAsync(mod1, $"/desk/cases/{appealCase}/assign");
         Assert.Equal(HttpStatusCode.Forbidden, assign.StatusCode);
         Assert.Contains("different reviewer", await assign.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        var decide = await DeskKit.PostFormAsync(mod1, "/desk", $"/desk/cases/{appealCase}/decide", ("outcome", "upheld"), ("facts", "mine"));
+        var decide = await DeskKit.PostFormAsync(mod1, $"/desk/cases/{appealCase}/decide", ("outcome", "upheld"), ("facts", "mine"));
         Assert.Equal(HttpStatusCode.Forbidden, decide.StatusCode);
 
         Assert.Equal(appealCase, await DeskKit.TakeNextAsync(mod2));
-        Assert.Equal(HttpStatusCode.Redirect, (await DeskKit.PostFormAsync(mod2, $"/desk/cases/{appealCase}", $"/desk/cases/{appealCase}/decide",
+        Assert.Equal(HttpStatusCode.Redirect, (await DeskKit.PostFormAsync(mod2, $"/desk/cases/{appealCase}/decide",
             ("outcome", "reversed"), ("policy", ""), ("facts", "Quoted in a news report with critical commentary."))).StatusCode);
 
         await using (var db = server.Store.Store.CreateContext())
@@ -207,7 +207,7 @@ public sealed class DeskFlowTests
         Assert.Contains("item-image blurred", page, StringComparison.Ordinal);
         Assert.DoesNotContain("base64", page, StringComparison.Ordinal);
 
-        Assert.Equal(HttpStatusCode.Redirect, (await DeskKit.PostFormAsync(mod1, $"/desk/cases/{caseId}", $"/desk/cases/{caseId}/reveal")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await DeskKit.PostFormAsync(mod1, $"/desk/cases/{caseId}/reveal")).StatusCode);
         var after = await mod1.GetAsync($"/desk/items/{item}/image");
         Assert.Equal("image/jpeg", after.Content.Headers.ContentType?.MediaType);
         Assert.Equal(jpeg, await after.Content.ReadAsByteArrayAsync());
@@ -249,7 +249,7 @@ public sealed class DeskFlowTests
         }
         Assert.Null(await DeskKit.TakeNextAsync(mod1));
 
-        var first = await DeskKit.TakeNextAsync(mod2, "?kind=QualitySample");
+        var first = await DeskKit.TakeNextAsync(mod2, "QualitySample");
         Assert.NotNull(first);
         var page = await (await mod2.GetAsync($"/desk/cases/{first}")).Content.ReadAsStringAsync();
         Assert.Contains("id=\"blind\"", page, StringComparison.Ordinal);
@@ -257,7 +257,7 @@ public sealed class DeskFlowTests
         Assert.DoesNotContain("Praise of a violent group.", page, StringComparison.Ordinal);
         Assert.DoesNotContain("id=\"original-decision\"", page, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, (await DeskKit.DecideAsync(mod2, first.Value, "remove", "violent-extremism", "Same: praise.")).StatusCode);
-        var second = await DeskKit.TakeNextAsync(mod2, "?kind=QualitySample");
+        var second = await DeskKit.TakeNextAsync(mod2, "QualitySample");
         Assert.NotNull(second);
         Assert.Equal(HttpStatusCode.Redirect, (await DeskKit.DecideAsync(mod2, second.Value, "no_violation", "none", "")).StatusCode);
 

@@ -58,18 +58,19 @@ internal static partial class DeskKit
         return (item.Id, c.Id);
     }
 
-    public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string pagePath, string action, params (string Key, string Value)[] fields)
+    public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string action, params (string Key, string Value)[] fields)
     {
-        var token = await RunningServer.FormTokenAsync(client, pagePath);
+        // Antiforgery tokens are per user, not per form: the queue page always has one.
+        var token = await RunningServer.FormTokenAsync(client, "/desk");
         var body = new List<KeyValuePair<string, string>> { new("__RequestVerificationToken", token) };
         body.AddRange(fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value)));
         return await client.PostAsync(action, new FormUrlEncodedContent(body));
     }
 
     /// <summary>POST /desk/take; returns the case id it redirected to, or null when the queue had nothing.</summary>
-    public static async Task<long?> TakeNextAsync(HttpClient client, string filterQuery = "")
+    public static async Task<long?> TakeNextAsync(HttpClient client, string kind = "")
     {
-        var r = await PostFormAsync(client, "/desk" + filterQuery, "/desk/take");
+        var r = await PostFormAsync(client, "/desk/take", ("kind", kind));
         Assert.Equal(HttpStatusCode.Redirect, r.StatusCode);
         var loc = r.Headers.Location!.OriginalString;
         var m = CaseLocation().Match(loc);
@@ -80,7 +81,7 @@ internal static partial class DeskKit
     {
         var fields = new List<(string, string)> { ("outcome", outcome), ("policy", policy), ("facts", facts), ("automated_decision", "none"), ("territorial_scope", scope) };
         fields.AddRange(contentTypes.Select(t => ("content_type", t)));
-        return PostFormAsync(client, $"/desk/cases/{caseId}", $"/desk/cases/{caseId}/decide", [.. fields]);
+        return PostFormAsync(client, $"/desk/cases/{caseId}/decide", [.. fields]);
     }
 
     public static List<Dictionary<string, JsonElement>> Statements(string exportJson)
