@@ -41,7 +41,8 @@ public static class DeskEndpoints
     /// <summary>Maps the desk's pages and APIs; each declares its policy.</summary>
     public static void MapDesk(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/static/vigil.css", () => Results.Text(Css.Value, "text/css; charset=utf-8")).AllowAnonymous().ExcludeFromDescription();
+        // Staff only, like everything but sign-in and the probes; the sign-in pages simply render unstyled.
+        app.MapGet("/static/vigil.css", () => Results.Text(Css.Value, "text/css; charset=utf-8")).RequireAuthorization(StaffRoles.AnyStaff).ExcludeFromDescription();
         app.MapGet("/desk", QueueAsync).RequireAuthorization(Moderator).ExcludeFromDescription();
         app.MapPost("/desk/take", TakeAsync).RequireAuthorization(Moderator).ExcludeFromDescription();
         app.MapGet("/desk/cases/{id:long}", CaseAsync).RequireAuthorization(Moderator).ExcludeFromDescription();
@@ -95,8 +96,9 @@ public static class DeskEndpoints
             Kind: Enum.TryParse<ReviewCaseKind>(form["kind"].ToString(), true, out var k) && Enum.IsDefined(k) ? k : null,
             PlatformId: long.TryParse(form["platform"].ToString(), CultureInfo.InvariantCulture, out var p) ? p : null);
         var taken = await desk.TakeNextAsync(Actor(http), filter, ct);
+        // Back to the same filtered view when nothing is left, so the moderator sees which filters were empty.
         return taken is null
-            ? Results.Redirect("/desk?empty=1")
+            ? Results.Redirect(string.Create(CultureInfo.InvariantCulture, $"/desk?empty=1&queue={Uri.EscapeDataString(filter.Queue ?? "")}&kind={filter.Kind}&platform={filter.PlatformId}"))
             : Results.Redirect(string.Create(CultureInfo.InvariantCulture, $"/desk/cases/{taken.Id}"));
     }
 

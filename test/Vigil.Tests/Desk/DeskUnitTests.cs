@@ -28,6 +28,12 @@ public sealed class ContentPolicyTests
         const string yaml = """
             version: 1
             policies:
+              - id: ok
+                title: Fine
+                ground: incompatible
+                clause: "ToS 5"
+                category: STATEMENT_CATEGORY_VIOLENCE
+                text: z
               - id: tco
                 title: Terrorist content
                 ground: illegal
@@ -40,7 +46,7 @@ public sealed class ContentPolicyTests
                 category: STATEMENT_CATEGORY_NOPE
                 text: y
                 colour: red
-              - id: tco
+              - id: ok
                 title: again
                 ground: incompatible
                 clause: "ToS 5"
@@ -49,13 +55,14 @@ public sealed class ContentPolicyTests
             """;
         var e = Assert.Throws<ContentPolicyException>(() => ContentPolicy.Parse("policy.yaml", yaml));
         var lines = e.Errors.Select(x => (x.Line, x.Message)).ToList();
-        Assert.Contains(lines, l => l.Line == 3 && l.Message.Contains("needs 'legal_ground'", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.Line == 6 && l.Message.Contains("'clause' belongs to ground 'incompatible'", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.Line == 9 && l.Message.Contains("id 'Bad Id'", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.Line == 11 && l.Message.Contains("ground 'sometimes'", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.Line == 12 && l.Message.Contains("STATEMENT_CATEGORY_NOPE", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.Line == 14 && l.Message.Contains("unknown key 'colour'", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.Line == 15 && l.Message.Contains("duplicate policy id 'tco' (first on line 3)", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Line == 9 && l.Message.Contains("needs 'legal_ground'", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Line == 12 && l.Message.Contains("'clause' belongs to ground 'incompatible'", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Line == 15 && l.Message.Contains("id 'Bad Id'", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Line == 17 && l.Message.Contains("ground 'sometimes'", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Line == 18 && l.Message.Contains("STATEMENT_CATEGORY_NOPE", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Line == 20 && l.Message.Contains("unknown key 'colour'", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Line == 21 && l.Message.Contains("duplicate policy id 'ok' (first on line 3)", StringComparison.Ordinal));
+        Assert.Equal(7, lines.Count);
         Assert.Contains("policy.yaml:", e.Message, StringComparison.Ordinal);
     }
 
