@@ -21,6 +21,7 @@ public static class VigilCommand
         root.Subcommands.Add(UserCommands.Create(time));
         root.Subcommands.Add(Vigil.Platforms.PlatformCommands.Create(time));
         root.Subcommands.Add(Vigil.Observability.MetricsCommands.Create(time));
+        root.Subcommands.Add(Vigil.Desk.DsaCommand.Create(time));
         return root;
     }
 

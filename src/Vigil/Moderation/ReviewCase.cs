@@ -63,4 +63,10 @@ public sealed class ReviewCase
 
     /// <summary>The case this one re-examines (appeals and quality samples).</summary>
     public long? ParentCaseId { get; set; }
+
+    /// <summary>
+    /// The staff user who decided the parent case (appeals and quality samples): the desk never assigns this case to
+    /// them and refuses their decision on it.
+    /// </summary>
+    public string? ExcludedReviewer { get; set; }
 }

@@ -12,7 +12,7 @@ internal static class Html
     public static IResult Page(string title, string body, int status = StatusCodes.Status200OK) => Results.Content($"""
         <!doctype html>
         <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>{Encode(title)} · Vigil</title></head>
+        <title>{Encode(title)} · Vigil</title><link rel="stylesheet" href="/static/vigil.css"></head>
         <body>
         {body}
         </body></html>

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -17,6 +16,7 @@ using Vigil.Pipeline;
 using Vigil.Observability;
 using Vigil.Platforms;
 using Vigil.Storage;
+using Vigil.Webhooks;
 
 namespace Vigil.Server;
 
@@ -59,20 +59,11 @@ public static class VigilServer
         services.AddSingleton(_ => LedgerLog.OpenDataDirectory(store.DataDirectory.FullName, options: new LedgerOptions { TimeProvider = time }));
         services.AddScoped<StaffAccounts>();
         services.AddDetectionPipeline(store);
+        Desk.DeskEndpoints.AddDesk(services, store);
 
-        // Keys persist in the data folder so sign-in cookies survive a restart; only the service account may read them.
-        var keys = Path.Combine(store.DataDirectory.FullName, "keys");
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(keys);
-        }
-        else
-        {
-            Directory.CreateDirectory(keys, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-        services.AddDataProtection()
-            .SetApplicationName("vigil")
-            .PersistKeysToFileSystem(new DirectoryInfo(keys));
+        // Keys persist in the data folder (owner-only) so sign-in cookies survive a restart and the CLI can
+        // encrypt webhook secrets the server decrypts.
+        services.AddDataProtection().PersistToDataFolder(store.DataDirectory);
 
         services.AddIdentity<StaffUser, IdentityRole>(StaffIdentity.Configure)
             .AddEntityFrameworkStores<VigilDb>()
@@ -149,6 +140,7 @@ public static class VigilServer
         Webhooks.WebhookEndpoints.MapWebhooks(app);
         app.MapDetectionPipeline();
         app.MapVigilOperations();
+        Desk.DeskEndpoints.MapDesk(app);
         app.MapLedger(app.Services.GetRequiredService<LedgerLog>()).RequireAuthorization(StaffRoles.Overseer);
         return app;
     }
