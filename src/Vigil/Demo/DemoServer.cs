@@ -35,7 +35,11 @@ public sealed record DemoCheck(string Check, bool Passed, string Detail);
 /// <param name="StoredAfterResend">Stored items of the platform after the resend.</param>
 public sealed record DemoTrafficOutcome(
     VigilDb Db, long PlatformId, int Generated, int Accepted, int Rejected, IReadOnlyList<string> ItemIds,
-    int ResentDuplicates, int ResentCount, long StoredBeforeResend, long StoredAfterResend);
+    int ResentDuplicates, int ResentCount, long StoredBeforeResend, long StoredAfterResend)
+{
+    /// <summary>Events generated, by kind (what the pipeline checks compare against).</summary>
+    public IReadOnlyDictionary<TrafficKind, long> Traffic { get; init; } = new Dictionary<TrafficKind, long>();
+}
 
 /// <summary>
 /// <c>vigil demo</c>'s serving part: the real server on the demo data folder, demo staff accounts, a demo platform with
@@ -60,15 +64,22 @@ public sealed class DemoServer : IAsyncDisposable
         ("legal@demo.vigil.example", StaffRoles.LegalOfficer),
     ];
 
+    /// <summary>How long the demo waits for the detection pipeline to decide the traffic.</summary>
+    public static readonly TimeSpan PipelineWait = TimeSpan.FromSeconds(120);
+
     /// <summary>
-    /// The checks run after the traffic; each holds without the detection pipeline. Checks of pipeline outcomes
-    /// (decisions, review cases, webhooks) are added to this list.
+    /// The checks run after the traffic: what the API answered, then what the detection pipeline did with it
+    /// (the first pipeline check waits until every item is decided).
     /// </summary>
     public static readonly IReadOnlyList<Func<DemoTrafficOutcome, CancellationToken, Task<DemoCheck>>> PostTrafficChecks =
     [
         AllAcceptedAsync,
         ResentAreDuplicatesAsync,
         E2eeBodiesNotStoredAsync,
+        AllDecidedAsync,
+        RepostsRemovedAsync,
+        RemovalsPreservedQueuedAndNotifiedAsync,
+        ThreatsReferredAsync,
     ];
 
     private DemoServer(WebApplication app, Uri address)
@@ -251,7 +262,7 @@ public sealed class DemoServer : IAsyncDisposable
         var again = await PostAsync(http, first!, ct);
         var after = await db.IngestItems.LongCountAsync(x => x.PlatformId == platformId, ct);
         return new DemoTrafficOutcome(db, platformId, Events, accepted, rejected, ids,
-            again.Count(r => r.Status == "duplicate"), again.Count, before, after);
+            again.Count(r => r.Status == "duplicate"), again.Count, before, after) { Traffic = generator.Counts };
     }
 
     private static async Task<List<(string? ItemId, string Status)>> PostAsync(HttpClient http, byte[] body, CancellationToken ct)
@@ -289,6 +300,59 @@ public sealed class DemoServer : IAsyncDisposable
         return new DemoCheck("end-to-end encrypted DMs are stored as metadata only", e2ee.Count > 0 && e2ee.All(x => !x.HasBody),
             $"{e2ee.Count} e2ee DMs, {e2ee.Count(x => x.HasBody)} with a body");
     }
+
+    private static async Task<DemoCheck> AllDecidedAsync(DemoTrafficOutcome o, CancellationToken ct)
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        long waiting;
+        do
+        {
+            o.Db.ChangeTracker.Clear();
+            waiting = await o.Db.IngestItems.LongCountAsync(x => x.PlatformId == o.PlatformId && x.ProcessedAt == null, ct);
+            if (waiting == 0)
+            {
+                break;
+            }
+            await Task.Delay(200, ct);
+        }
+        while (started.Elapsed < PipelineWait);
+        var decisions = await o.Db.Decisions.LongCountAsync(d => d.PlatformId == o.PlatformId, ct);
+        return new DemoCheck("the detection pipeline decides every accepted event", waiting == 0,
+            string.Create(CultureInfo.InvariantCulture, $"{decisions} decisions in {started.Elapsed.TotalSeconds:0.0} s, {waiting} still waiting"));
+    }
+
+    private static async Task<DemoCheck> RepostsRemovedAsync(DemoTrafficOutcome o, CancellationToken ct)
+    {
+        var reposts = o.Traffic.GetValueOrDefault(TrafficKind.BankRepost);
+        var removed = await RemovedItemsAsync(o, ct);
+        return new DemoCheck("every altered re-post of a bank poster is removed, and nothing else", removed.Count == reposts,
+            $"{removed.Count} items removed by rule tvec-known-bank-match, {reposts} re-posts sent");
+    }
+
+    private static async Task<DemoCheck> RemovalsPreservedQueuedAndNotifiedAsync(DemoTrafficOutcome o, CancellationToken ct)
+    {
+        var removed = await RemovedItemsAsync(o, ct);
+        var preserved = await o.Db.Preservations.Where(p => removed.Contains(p.IngestItemId)).Select(p => p.IngestItemId).Distinct().CountAsync(ct);
+        var queued = await o.Db.ReviewCases.Where(c => removed.Contains(c.IngestItemId) && c.Queue == "tvec").Select(c => c.IngestItemId).Distinct().CountAsync(ct);
+        var webhooks = await o.Db.OutboxMessages.CountAsync(m => m.PlatformId == o.PlatformId && m.EventType == "item.removed", ct);
+        return new DemoCheck("each removal is preserved, queued for review and sent to the platform as a webhook",
+            removed.Count > 0 && preserved == removed.Count && queued == removed.Count && webhooks == removed.Count,
+            $"{removed.Count} removed, {preserved} preserved, {queued} in the tvec queue, {webhooks} item.removed webhooks");
+    }
+
+    private static async Task<DemoCheck> ThreatsReferredAsync(DemoTrafficOutcome o, CancellationToken ct)
+    {
+        var threats = o.Traffic.GetValueOrDefault(TrafficKind.Threat);
+        var referrals = await o.Db.Referrals.Where(r => r.PlatformId == o.PlatformId).Select(r => new { r.IngestItemId, r.AuthorityCountry }).ToListAsync(ct);
+        var urgent = await o.Db.ReviewCases.CountAsync(c => c.PlatformId == o.PlatformId && c.Queue == "imminent-threat", ct);
+        return new DemoCheck("every threat to life is referred to its country's authority and queued as imminent",
+            referrals.Count == threats && referrals.All(r => r.AuthorityCountry is { Length: 2 }) && urgent == threats,
+            $"{referrals.Count} referrals ({string.Join(", ", referrals.GroupBy(r => r.AuthorityCountry).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}"))}), {urgent} imminent-threat cases, {threats} threats sent");
+    }
+
+    private static Task<List<long>> RemovedItemsAsync(DemoTrafficOutcome o, CancellationToken ct) =>
+        o.Db.ContentActions.Where(a => a.PlatformId == o.PlatformId && a.Kind == Pipeline.ContentActionKind.Remove && a.RuleId == "tvec-known-bank-match")
+            .Select(a => a.IngestItemId).Distinct().ToListAsync(ct);
 
     public async ValueTask DisposeAsync()
     {
