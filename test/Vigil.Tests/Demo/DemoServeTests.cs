@@ -69,6 +69,12 @@ public sealed partial class DemoServeTests
             Assert.Contains($"[ok] a resent batch is answered as duplicates and stores nothing new: {DemoServer.BatchSize} of {DemoServer.BatchSize} duplicates", text, StringComparison.Ordinal);
             Assert.Contains("[ok] end-to-end encrypted DMs are stored as metadata only", text, StringComparison.Ordinal);
             Assert.Matches("altered re-posts of the propaganda posters", text);
+            // What the detection pipeline did with the traffic.
+            Assert.Contains("[ok] the detection pipeline decides every accepted event", text, StringComparison.Ordinal);
+            Assert.Contains("[ok] every altered re-post of a bank poster is removed, and nothing else", text, StringComparison.Ordinal);
+            Assert.Contains("[ok] each removal is preserved, queued for review and sent to the platform as a webhook", text, StringComparison.Ordinal);
+            Assert.Contains("[ok] every threat to life is referred to its country's authority and queued as imminent", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("[FAILED]", text, StringComparison.Ordinal);
             var address = new Uri(OpenAt().Match(text).Groups[1].Value);
             Assert.NotEqual(0, address.Port);
 
