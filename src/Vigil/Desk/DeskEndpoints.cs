@@ -42,7 +42,8 @@ public static class DeskEndpoints
     public static void MapDesk(this IEndpointRouteBuilder app)
     {
         // Staff only, like everything but sign-in and the probes; the sign-in pages simply render unstyled.
-        app.MapGet("/static/vigil.css", () => Results.Text(Css.Value, "text/css; charset=utf-8")).RequireAuthorization(StaffRoles.AnyStaff).ExcludeFromDescription();
+        // Public: the sign-in pages use it too, and it is the same file for everyone (no data in it).
+        app.MapGet("/static/vigil.css", () => Results.Text(Css.Value, "text/css; charset=utf-8")).AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/desk", QueueAsync).RequireAuthorization(Moderator).ExcludeFromDescription();
         app.MapPost("/desk/take", TakeAsync).RequireAuthorization(Moderator).ExcludeFromDescription();
         app.MapGet("/desk/cases/{id:long}", CaseAsync).RequireAuthorization(Moderator).ExcludeFromDescription();

@@ -56,6 +56,9 @@ public sealed class DeskBrowserTests(ChromiumFixture chromium) : IClassFixture<C
     private async Task<IPage> SignInAsync(RunningServer server, NewStaffAccount account, string provider, bool shoot = false)
     {
         var context = await chromium.Browser.NewContextAsync(new() { BaseURL = server.Address.ToString(), ViewportSize = new() { Width = 1280, Height = 900 } });
+        // CI runs browser and server tests side by side on two cores: Playwright's 30 s default is too tight there.
+        context.SetDefaultTimeout(120_000);
+        context.SetDefaultNavigationTimeout(120_000);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/login");
         await page.FillAsync("input[name=email]", account.Email);

@@ -95,6 +95,9 @@ public sealed class ApiReferenceTests
             }
             await route.ContinueAsync();
         });
+        // CI runs browser and server tests side by side on two cores: Playwright's 30 s default is too tight there.
+        context.SetDefaultTimeout(120_000);
+        context.SetDefaultNavigationTimeout(120_000);
         var page = await context.NewPageAsync();
         page.Console += (_, m) =>
         {
@@ -118,8 +121,8 @@ public sealed class ApiReferenceTests
         var operation = page.GetByText("/api/v1/events").First;
         try
         {
-            await page.GetByText("Send a batch of content events").First.ClickAsync(new LocatorClickOptions { Timeout = 20_000 });
-            await operation.WaitForAsync(new LocatorWaitForOptions { Timeout = 20_000 });
+            await page.GetByText("Send a batch of content events").First.ClickAsync(new LocatorClickOptions { Timeout = 60_000 });
+            await operation.WaitForAsync(new LocatorWaitForOptions { Timeout = 60_000 });
         }
         catch (TimeoutException)
         {

@@ -156,7 +156,7 @@ public sealed class ServerTests
             Assert.All(policies, p => Assert.False(string.IsNullOrEmpty(p.Policy) && string.IsNullOrEmpty(p.Roles), name + " has [Authorize] without a policy"));
         }
         // Only sign-in and the probes are public.
-        Assert.Equal(["/health", "/login", "/login", "/login/2fa", "/login/2fa", "/ready"], anonymous.Order(StringComparer.Ordinal));
+        Assert.Equal(["/health", "/login", "/login", "/login/2fa", "/login/2fa", "/ready", "/static/vigil.css"], anonymous.Order(StringComparer.Ordinal));
     }
 
     [Theory]
@@ -171,6 +171,9 @@ public sealed class ServerTests
         var ready = await client.GetAsync("/ready");
         Assert.Equal((HttpStatusCode.OK, "ready\n"), (ready.StatusCode, await ready.Content.ReadAsStringAsync()));
         Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/openapi/v1.json")).StatusCode);
+        // The sign-in page's stylesheet loads before sign-in.
+        var css = await client.GetAsync("/static/vigil.css");
+        Assert.Equal((HttpStatusCode.OK, "text/css"), (css.StatusCode, css.Content.Headers.ContentType?.MediaType));
 
         // Behind a local TLS proxy, cookies are marked Secure.
         using var viaProxy = new HttpRequestMessage(HttpMethod.Get, "/login");
