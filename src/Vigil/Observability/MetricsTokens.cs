@@ -1,8 +1,6 @@
-using System.Buffers.Text;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Vigil.Ledger;
+using Vigil.Platforms;
 using Vigil.Storage;
 
 namespace Vigil.Observability;
@@ -44,9 +42,8 @@ public sealed class MetricsTokens(VigilDb db, LedgerLog ledger, TimeProvider tim
         {
             throw new MetricsTokenException($"a metrics token named '{name}' exists; revoke it first to replace it");
         }
-        var tokenId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-        var secret = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(secret));
+        var made = BearerSecret.Create(Prefix);
+        var (tokenId, hash) = (made.Id, made.SecretSha256);
         if (row is null)
         {
             db.MetricsTokens.Add(new MetricsToken { Name = name, TokenId = tokenId, SecretSha256 = hash, CreatedAt = time.GetUtcNow() });
@@ -67,7 +64,7 @@ public sealed class MetricsTokens(VigilDb db, LedgerLog ledger, TimeProvider tim
             throw new MetricsTokenException($"a metrics token named '{name}' exists");
         }
         await ledger.AppendAsync(new LedgerEvent(actor, actorRole, Created, new LedgerSubject(SubjectType, name), "token " + tokenId), ct);
-        return new NewMetricsToken(name, tokenId, Prefix + tokenId + "_" + secret);
+        return new NewMetricsToken(name, tokenId, made.Token);
     }
 
     /// <summary>Revokes the token named <paramref name="name"/>; false when it was already revoked.</summary>
@@ -105,26 +102,9 @@ public sealed class MetricsTokens(VigilDb db, LedgerLog ledger, TimeProvider tim
         {
             return null;
         }
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(secret));
-        return CryptographicOperations.FixedTimeEquals(hash, row.SecretSha256) ? row.Name : null;
+        return BearerSecret.Matches(secret, row.SecretSha256) ? row.Name : null;
     }
 
     /// <summary>Splits <c>vmt_&lt;id&gt;_&lt;secret&gt;</c>.</summary>
-    public static bool TryParse(string? token, out string tokenId, out string secret)
-    {
-        tokenId = secret = "";
-        if (token is null || !token.StartsWith(Prefix, StringComparison.Ordinal) || token.Length > 200)
-        {
-            return false;
-        }
-        var rest = token.AsSpan(Prefix.Length);
-        int sep = rest.IndexOf('_');
-        if (sep <= 0 || sep == rest.Length - 1)
-        {
-            return false;
-        }
-        tokenId = rest[..sep].ToString();
-        secret = rest[(sep + 1)..].ToString();
-        return true;
-    }
+    public static bool TryParse(string? token, out string tokenId, out string secret) => BearerSecret.TryParse(token, Prefix, out tokenId, out secret);
 }

@@ -1,6 +1,3 @@
-using System.Buffers.Text;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Vigil.Ledger;
 using Vigil.Storage;
@@ -117,37 +114,19 @@ public sealed class PlatformKeys(VigilDb db, LedgerLog ledger, TimeProvider time
         {
             return null;
         }
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(secret));
-        return CryptographicOperations.FixedTimeEquals(hash, key.SecretSha256) ? key.Platform : null;
+        return BearerSecret.Matches(secret, key.SecretSha256) ? key.Platform : null;
     }
 
-    /// <summary>Splits <c>vgl_&lt;id&gt;_&lt;secret&gt;</c>; the id is hex, so the first '_' after it ends it.</summary>
-    public static bool TryParse(string? key, out string keyId, out string secret)
-    {
-        keyId = secret = "";
-        if (key is null || !key.StartsWith(Prefix, StringComparison.Ordinal) || key.Length > 200)
-        {
-            return false;
-        }
-        var rest = key.AsSpan(Prefix.Length);
-        int sep = rest.IndexOf('_');
-        if (sep <= 0 || sep == rest.Length - 1)
-        {
-            return false;
-        }
-        keyId = rest[..sep].ToString();
-        secret = rest[(sep + 1)..].ToString();
-        return true;
-    }
+    /// <summary>Splits <c>vgl_&lt;id&gt;_&lt;secret&gt;</c>.</summary>
+    public static bool TryParse(string? key, out string keyId, out string secret) => BearerSecret.TryParse(key, Prefix, out keyId, out secret);
 
     private (PlatformApiKey Key, NewPlatformKey Created) NewKey(Platform platform)
     {
-        var keyId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-        var secret = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+        var made = BearerSecret.Create(Prefix);
         var key = new PlatformApiKey
         {
-            KeyId = keyId,
-            SecretSha256 = SHA256.HashData(Encoding.UTF8.GetBytes(secret)),
+            KeyId = made.Id,
+            SecretSha256 = made.SecretSha256,
             CreatedAt = time.GetUtcNow(),
             Platform = platform,
         };
@@ -156,7 +135,7 @@ public sealed class PlatformKeys(VigilDb db, LedgerLog ledger, TimeProvider time
         {
             db.Set<PlatformApiKey>().Add(key);
         }
-        return (key, new NewPlatformKey(platform.Name, keyId, Prefix + keyId + "_" + secret));
+        return (key, new NewPlatformKey(platform.Name, made.Id, made.Token));
     }
 
     private static LedgerEvent Event(string actor, string role, string action, string platform, string reason) =>
