@@ -67,6 +67,7 @@ public static class VigilServer
 
         services.AddIdentity<StaffUser, IdentityRole>(StaffIdentity.Configure)
             .AddEntityFrameworkStores<VigilDb>()
+            .AddClaimsPrincipalFactory<StaffClaimsPrincipalFactory>()
             .AddTokenProvider<AuthenticatorTokenProvider<StaffUser>>(TokenOptions.DefaultAuthenticatorProvider);
         services.ConfigureApplicationCookie(o =>
         {
@@ -99,6 +100,7 @@ public static class VigilServer
             .AddPolicy(StaffRoles.LegalOfficer, p => p.RequireRole(StaffRoles.LegalOfficer))
             .AddPolicy(StaffRoles.Overseer, p => p.RequireRole(StaffRoles.Overseer))
             .AddPolicy(StaffRoles.Admin, p => p.RequireRole(StaffRoles.Admin))
+            .AddPolicy(AuthorityPortal.Policy, p => p.RequireRole(StaffRoles.AuthorityUser).RequireClaim(AuthorityPortal.AuthorityClaim))
             .AddPolicy(PlatformKeyAuthenticationHandler.Policy, p => p
                 .AddAuthenticationSchemes(PlatformKeyAuthenticationHandler.SchemeName)
                 .RequireAuthenticatedUser()
