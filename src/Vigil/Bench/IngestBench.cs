@@ -12,6 +12,7 @@ using Vigil.Demo;
 using Vigil.Hashing.Pdq;
 using Vigil.Ingest;
 using Vigil.Ledger;
+using Vigil.Pipeline;
 using Vigil.Platforms;
 using Vigil.Server;
 using Vigil.Storage;
@@ -115,6 +116,9 @@ public sealed record IngestBenchReport(
     public const string PipelineNotRunning = "pipeline not running: no items processed";
     public const string IngestOnlyStatus = "ingest only: decisions not measured";
     public const string NoStoreStatus = "decisions not measured: no database given for the target";
+
+    /// <summary>Where the in-process pipeline's time went during the run; null for an external server.</summary>
+    public PipelineStageSnapshot? Stages { get; init; }
 }
 
 /// <summary>
@@ -160,8 +164,10 @@ public static class IngestBench
             await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"bench ingest: {server}, {(store is null ? "database unknown" : Describe(store))}, {options.Clients} clients x {options.Batch} events/batch, images {options.ImageShare:P0}, rate {(options.Rate is { } r ? r.ToString("F0", CultureInfo.InvariantCulture) + "/s" : "unlimited")}, {options.Duration.TotalSeconds:F0} s"));
             var pool = TrafficImagePool.Create(options.ImagePool / 4, options.ImagePool - (options.ImagePool / 4), options.Seed);
+            var stages = app?.Services.GetService<PipelineMetrics>()?.Stages;
+            var before = stages?.Snapshot();
             var report = await DriveAsync(options, target, key, options.IngestOnly ? null : store, pool, server, store is null ? "unknown" : Describe(store), progress, ct);
-            return report;
+            return stages is null || before is null ? report : report with { Stages = stages.Snapshot().Since(before) };
         }
         finally
         {
@@ -587,6 +593,18 @@ public static class IngestBench
         s.AppendLine(c, $"working set     first {r.WorkingSet.FirstMb:F0} MB, last {r.WorkingSet.LastMb:F0} MB, max {r.WorkingSet.MaxMb:F0} MB, slope {r.WorkingSet.SlopeMbPerMinute:+0.0;-0.0} MB/min");
         s.AppendLine(c, $"GC heap         first {r.GcHeap.FirstMb:F0} MB, last {r.GcHeap.LastMb:F0} MB, max {r.GcHeap.MaxMb:F0} MB, slope {r.GcHeap.SlopeMbPerMinute:+0.0;-0.0} MB/min");
         s.AppendLine(c, $"cpu             {r.CpuSeconds:F1} s = {r.CpuPercentOfMachine:F0}% of {r.Cores} cores (server, client and generator in this process); generator {r.GeneratorCpuSeconds:F1} s = {r.GeneratorShareOfProcessCpu:P0} of it");
+        if (r.Stages is { Items: > 0 } st)
+        {
+            s.AppendLine(c, $"pipeline stages {st.Batches} batches, {st.Items} items ({(double)st.Items / st.Batches:F0} per batch); wall time per item:");
+            var total = TimeSpan.Zero;
+            foreach (var (stage, spent) in st.Stages)
+            {
+                total += spent;
+                s.AppendLine(c, $"  {stage,-16}{spent.TotalMicroseconds / st.Items,9:F1} µs  ({spent.TotalSeconds,7:F2} s)");
+            }
+            s.AppendLine(c, $"  {"total",-16}{total.TotalMicroseconds / st.Items,9:F1} µs  => at most {st.Items / Math.Max(total.TotalSeconds, 1e-9):F0} items/s with this mix and this machine's load");
+            s.AppendLine(c, $"hashing threads images {st.Images}: {(st.Images == 0 ? 0 : st.ImageHashing.TotalMilliseconds / st.Images):F2} ms each; texts {st.Texts}: {(st.Texts == 0 ? 0 : st.TextHashing.TotalMicroseconds / st.Texts):F1} µs each (thread time summed over the parallel hashing)");
+        }
         s.Append("mix             ").AppendJoin(", ", r.Mix.Where(m => m.Value > 0).Select(m => string.Create(c, $"{m.Key} {m.Value}")));
         return s.ToString();
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -65,7 +66,7 @@ public sealed class DetectionProcessor : IDisposable
         this.metrics = metrics;
         this.time = time;
         this.logger = (ILogger?)logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
-        signals = new SignalCollector(time, options.BankCheckInterval);
+        signals = new SignalCollector(time, options.BankCheckInterval) { Times = metrics.Stages };
     }
 
     /// <summary>The signal sources, for tests that need to force a bank re-check.</summary>
@@ -87,7 +88,9 @@ public sealed class DetectionProcessor : IDisposable
             if (events.Count > 0)
             {
                 // After the commit: the ledger records what was done, never what a rolled-back batch meant to do.
+                var t = Stopwatch.GetTimestamp();
                 await ledger.AppendBatchAsync(events, ct);
+                metrics.Stages.Add(PipelineStage.Ledger, Stopwatch.GetTimestamp() - t);
             }
             await UpdateBacklogAsync(db, outcome.Claimed, ct);
             return outcome;
@@ -100,6 +103,14 @@ public sealed class DetectionProcessor : IDisposable
 
     private async Task<(BatchOutcome, List<LedgerEvent>)> ProcessAsync(VigilDb db, ActiveRules active, CancellationToken ct)
     {
+        var stages = metrics.Stages;
+        var mark = Stopwatch.GetTimestamp();
+        void Lap(PipelineStage stage)
+        {
+            var t = Stopwatch.GetTimestamp();
+            stages.Add(stage, t - mark);
+            mark = t;
+        }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var items = await ClaimAsync(db, options.BatchSize, ct);
         if (items.Count == 0)
@@ -107,6 +118,7 @@ public sealed class DetectionProcessor : IDisposable
             await tx.CommitAsync(ct);
             return (new BatchOutcome(0, 0, 0), []);
         }
+        Lap(PipelineStage.Claim);
         var now = time.GetUtcNow();
         var itemIds = items.Select(i => i.Id).ToList();
 
@@ -133,9 +145,12 @@ public sealed class DetectionProcessor : IDisposable
             }
         }
 
+        Lap(PipelineStage.Lookups);
         var content = items.Where(i => i.Type != "account").ToList();
+        // Collect times its hashing and matching stages itself.
         var itemSignals = signals.Collect(content.Select(i => new SignalInput(i.ItemId, i.Text, i.E2ee, i.Image, i.ImageSha256)).ToList());
 
+        mark = Stopwatch.GetTimestamp();
         PlatformAccount Account(long platformId, string accountId)
         {
             if (!accounts.TryGetValue((platformId, accountId), out var a))
@@ -246,12 +261,14 @@ public sealed class DetectionProcessor : IDisposable
                 Notes = notes.Count == 0 ? null : string.Join("; ", notes),
                 LatencyMs = latency,
             };
-            db.Decisions.Add(record);
             pending.Add((item, record, facts, carryOut));
         }
+        Lap(PipelineStage.Rules);
 
-        // Decision ids first: the actions and webhooks name the decision that took them.
-        await db.SaveChangesAsync(ct);
+        // Decision ids first: the actions and webhooks name the decision that took them. One statement for the
+        // batch instead of EF's tracked inserts.
+        await DecisionWriter.InsertAsync(db, pending.ConvertAll(p => p.Record), ct);
+        Lap(PipelineStage.WriteDecisions);
         var events = new List<LedgerEvent>();
         var carried = 0;
         foreach (var (item, record, facts, carryOut) in pending)
@@ -273,8 +290,12 @@ public sealed class DetectionProcessor : IDisposable
             }
         }
         await db.SaveChangesAsync(ct);
+        Lap(PipelineStage.WriteActions);
         await db.IngestItems.Where(i => itemIds.Contains(i.Id)).ExecuteUpdateAsync(s => s.SetProperty(i => i.ProcessedAt, now), ct);
+        Lap(PipelineStage.MarkProcessed);
         await tx.CommitAsync(ct);
+        Lap(PipelineStage.Commit);
+        stages.Batch(items.Count);
         signals.PendingQuarantines.Clear();
         metrics.ItemsProcessed(items.Count);
         return (new BatchOutcome(items.Count, pending.Count, carried), events);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Vigil.Detection.Rules;
 
@@ -24,6 +25,9 @@ public sealed class PipelineMetrics : IDisposable
         meter.CreateObservableGauge("vigil.pipeline.backlog", () => Volatile.Read(ref backlog), "{item}", "Items waiting for the pipeline");
     }
 
+    /// <summary>Where the batches' time goes, per stage (for the benchmark's breakdown).</summary>
+    public PipelineStageTimes Stages { get; } = new();
+
     /// <summary>The meter the instruments belong to.</summary>
     public Meter Meter => meter;
 
@@ -43,4 +47,98 @@ public sealed class PipelineMetrics : IDisposable
 
     /// <summary>Disposes a meter created here (the factory disposes its own).</summary>
     public void Dispose() => meter.Dispose();
+}
+
+/// <summary>The stages of one detection batch, in the order they run.</summary>
+public enum PipelineStage
+{
+    /// <summary>Transaction start and the claim query.</summary>
+    Claim,
+
+    /// <summary>Accounts, report counts and earlier decisions of the batch's items.</summary>
+    Lookups,
+
+    /// <summary>Text and image hashing (parallel over the batch; wall time).</summary>
+    Hashing,
+
+    /// <summary>Bank matching, in order.</summary>
+    Matching,
+
+    /// <summary>Rule evaluation and building the decision rows (JSON).</summary>
+    Rules,
+
+    /// <summary>Inserting the decision rows.</summary>
+    WriteDecisions,
+
+    /// <summary>Actions, outbox messages, accounts, quarantines.</summary>
+    WriteActions,
+
+    /// <summary>Setting ProcessedAt on the batch's items.</summary>
+    MarkProcessed,
+
+    /// <summary>Commit.</summary>
+    Commit,
+
+    /// <summary>Ledger append after the commit.</summary>
+    Ledger,
+}
+
+/// <summary>
+/// Where a pipeline's time goes: wall time per stage summed over batches, and the hashing threads' own time for
+/// images and texts. Cheap enough to stay on (a timestamp per stage per batch, two per hashed item); read by
+/// <c>vigil bench ingest</c> for its stage breakdown.
+/// </summary>
+public sealed class PipelineStageTimes
+{
+    private readonly long[] ticks = new long[Enum.GetValues<PipelineStage>().Length];
+    private long batches;
+    private long items;
+    private long images;
+    private long imageTicks;
+    private long texts;
+    private long textTicks;
+
+    internal void Add(PipelineStage stage, long elapsedTicks) => Interlocked.Add(ref ticks[(int)stage], elapsedTicks);
+
+    internal void Batch(int claimed)
+    {
+        Interlocked.Increment(ref batches);
+        Interlocked.Add(ref items, claimed);
+    }
+
+    internal void Image(long elapsedTicks)
+    {
+        Interlocked.Increment(ref images);
+        Interlocked.Add(ref imageTicks, elapsedTicks);
+    }
+
+    internal void Text(long elapsedTicks)
+    {
+        Interlocked.Increment(ref texts);
+        Interlocked.Add(ref textTicks, elapsedTicks);
+    }
+
+    /// <summary>The totals so far.</summary>
+    public PipelineStageSnapshot Snapshot() => new(
+        Interlocked.Read(ref batches),
+        Interlocked.Read(ref items),
+        Enum.GetValues<PipelineStage>().ToDictionary(s => s, s => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref ticks[(int)s]))),
+        Interlocked.Read(ref images),
+        Stopwatch.GetElapsedTime(0, Interlocked.Read(ref imageTicks)),
+        Interlocked.Read(ref texts),
+        Stopwatch.GetElapsedTime(0, Interlocked.Read(ref textTicks)));
+}
+
+/// <summary>Totals of <see cref="PipelineStageTimes"/>: batches and items that got that far, wall time per stage, hashing thread time.</summary>
+public sealed record PipelineStageSnapshot(
+    long Batches, long Items, IReadOnlyDictionary<PipelineStage, TimeSpan> Stages, long Images, TimeSpan ImageHashing, long Texts, TimeSpan TextHashing)
+{
+    /// <summary>The difference from an earlier snapshot (an interval).</summary>
+    public PipelineStageSnapshot Since(PipelineStageSnapshot earlier)
+    {
+        ArgumentNullException.ThrowIfNull(earlier);
+        return new(Batches - earlier.Batches, Items - earlier.Items,
+            Stages.ToDictionary(kv => kv.Key, kv => kv.Value - earlier.Stages.GetValueOrDefault(kv.Key)),
+            Images - earlier.Images, ImageHashing - earlier.ImageHashing, Texts - earlier.Texts, TextHashing - earlier.TextHashing);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -39,6 +40,9 @@ public sealed class SignalCollector(TimeProvider time, TimeSpan bankCheckInterva
 
     /// <summary>Entries the current matcher holds.</summary>
     public int BankEntryCount => matcher?.EntryCount ?? 0;
+
+    /// <summary>Where hashing and matching time is added up; null: not measured.</summary>
+    public PipelineStageTimes? Times { get; init; }
 
     /// <summary>Flood quarantines found since the last call; the caller persists them in its transaction.</summary>
     public List<Quarantine> PendingQuarantines { get; } = [];
@@ -98,6 +102,7 @@ public sealed class SignalCollector(TimeProvider time, TimeSpan bankCheckInterva
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var m = matcher ?? throw new InvalidOperationException("call RefreshBanksAsync first");
+        var start = Stopwatch.GetTimestamp();
         var probes = new (MatchProbe Probe, string? Normalized)[inputs.Count];
         if (inputs.Count >= 32)
         {
@@ -114,6 +119,8 @@ public sealed class SignalCollector(TimeProvider time, TimeSpan bankCheckInterva
         {
             EmbedTexts(probes);
         }
+        var hashed = Stopwatch.GetTimestamp();
+        Times?.Add(PipelineStage.Hashing, hashed - start);
         var results = new ItemSignals[inputs.Count];
         for (var i = 0; i < inputs.Count; i++)
         {
@@ -130,6 +137,7 @@ public sealed class SignalCollector(TimeProvider time, TimeSpan bankCheckInterva
             }
             results[i] = new ItemSignals(outcome.Hits, facts, normalized, outcome.Notes);
         }
+        Times?.Add(PipelineStage.Matching, Stopwatch.GetTimestamp() - hashed);
         return results;
     }
 
@@ -176,6 +184,7 @@ public sealed class SignalCollector(TimeProvider time, TimeSpan bankCheckInterva
         {
             if (input.Text is { } text)
             {
+                var t0 = Stopwatch.GetTimestamp();
                 try
                 {
                     normalized = TextNormalizer.Normalize(text);
@@ -186,9 +195,11 @@ public sealed class SignalCollector(TimeProvider time, TimeSpan bankCheckInterva
                 {
                     notes.Add("no text signals: " + e.Message);
                 }
+                Times?.Text(Stopwatch.GetTimestamp() - t0);
             }
             if (input.Image is { Length: > 0 } image)
             {
+                var t0 = Stopwatch.GetTimestamp();
 #pragma warning disable CA5351 // MD5 only to match MD5 hash lists, not for integrity.
                 md5 = Convert.ToHexStringLower(MD5.HashData(image));
 #pragma warning restore CA5351
@@ -209,6 +220,7 @@ public sealed class SignalCollector(TimeProvider time, TimeSpan bankCheckInterva
                     // A corrupt or hostile image is decided on the signals that could be computed.
                     notes.Add("no PDQ: " + e.Message);
                 }
+                Times?.Image(Stopwatch.GetTimestamp() - t0);
             }
         }
         var probe = new MatchProbe(input.Label)
