@@ -603,7 +603,7 @@ public static class IngestBench
                 s.AppendLine(c, $"  {stage,-16}{spent.TotalMicroseconds / st.Items,9:F1} µs  ({spent.TotalSeconds,7:F2} s)");
             }
             s.AppendLine(c, $"  {"total",-16}{total.TotalMicroseconds / st.Items,9:F1} µs  => at most {st.Items / Math.Max(total.TotalSeconds, 1e-9):F0} items/s with this mix and this machine's load");
-            s.AppendLine(c, $"hashing threads images {st.Images}: {(st.Images == 0 ? 0 : st.ImageHashing.TotalMilliseconds / st.Images):F2} ms each; texts {st.Texts}: {(st.Texts == 0 ? 0 : st.TextHashing.TotalMicroseconds / st.Texts):F1} µs each (thread time summed over the parallel hashing)");
+            s.AppendLine(c, $"hashing threads images {st.Images}: {(st.Images == 0 ? 0 : st.ImageHashing.TotalMilliseconds / st.Images):F2} ms each; texts {st.Texts}: {(st.Texts == 0 ? 0 : st.TextHashing.TotalMicroseconds / st.Texts):F1} µs each (hashing threads' CPU time)");
         }
         s.Append("mix             ").AppendJoin(", ", r.Mix.Where(m => m.Value > 0).Select(m => string.Create(c, $"{m.Key} {m.Value}")));
         return s.ToString();

@@ -84,7 +84,7 @@ public enum PipelineStage
 }
 
 /// <summary>
-/// Where a pipeline's time goes: wall time per stage summed over batches, and the hashing threads' own time for
+/// Where a pipeline's time goes: wall time per stage summed over batches, and the hashing threads' CPU time for
 /// images and texts. Cheap enough to stay on (a timestamp per stage per batch, two per hashed item); read by
 /// <c>vigil bench ingest</c> for its stage breakdown.
 /// </summary>
@@ -106,16 +106,18 @@ public sealed class PipelineStageTimes
         Interlocked.Add(ref items, claimed);
     }
 
-    internal void Image(long elapsedTicks)
+    /// <summary>One image hashed in <paramref name="cpuSeconds"/> of its thread's time.</summary>
+    internal void Image(double cpuSeconds)
     {
         Interlocked.Increment(ref images);
-        Interlocked.Add(ref imageTicks, elapsedTicks);
+        Interlocked.Add(ref imageTicks, TimeSpan.FromSeconds(Math.Max(0, cpuSeconds)).Ticks);
     }
 
-    internal void Text(long elapsedTicks)
+    /// <summary>One text normalised and hashed in <paramref name="cpuSeconds"/> of its thread's time.</summary>
+    internal void Text(double cpuSeconds)
     {
         Interlocked.Increment(ref texts);
-        Interlocked.Add(ref textTicks, elapsedTicks);
+        Interlocked.Add(ref textTicks, TimeSpan.FromSeconds(Math.Max(0, cpuSeconds)).Ticks);
     }
 
     /// <summary>The totals so far.</summary>
@@ -124,12 +126,12 @@ public sealed class PipelineStageTimes
         Interlocked.Read(ref items),
         Enum.GetValues<PipelineStage>().ToDictionary(s => s, s => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref ticks[(int)s]))),
         Interlocked.Read(ref images),
-        Stopwatch.GetElapsedTime(0, Interlocked.Read(ref imageTicks)),
+        TimeSpan.FromTicks(Interlocked.Read(ref imageTicks)),
         Interlocked.Read(ref texts),
-        Stopwatch.GetElapsedTime(0, Interlocked.Read(ref textTicks)));
+        TimeSpan.FromTicks(Interlocked.Read(ref textTicks)));
 }
 
-/// <summary>Totals of <see cref="PipelineStageTimes"/>: batches and items that got that far, wall time per stage, hashing thread time.</summary>
+/// <summary>Totals of <see cref="PipelineStageTimes"/>: batches and items that got that far, wall time per stage, hashing CPU time.</summary>
 public sealed record PipelineStageSnapshot(
     long Batches, long Items, IReadOnlyDictionary<PipelineStage, TimeSpan> Stages, long Images, TimeSpan ImageHashing, long Texts, TimeSpan TextHashing)
 {

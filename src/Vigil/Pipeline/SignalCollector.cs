@@ -5,6 +5,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Vigil.Detection.Rules;
 using Vigil.Hashing.Imaging;
+using Vigil.Hashing.Index;
 using Vigil.Hashing.Pdq;
 using Vigil.Hashing.Text;
 using Vigil.Matching;
@@ -184,7 +185,7 @@ public sealed class SignalCollector(TimeProvider time, TimeSpan bankCheckInterva
         {
             if (input.Text is { } text)
             {
-                var t0 = Stopwatch.GetTimestamp();
+                var t0 = CpuSeconds();
                 try
                 {
                     normalized = TextNormalizer.Normalize(text);
@@ -195,11 +196,11 @@ public sealed class SignalCollector(TimeProvider time, TimeSpan bankCheckInterva
                 {
                     notes.Add("no text signals: " + e.Message);
                 }
-                Times?.Text(Stopwatch.GetTimestamp() - t0);
+                Times?.Text(CpuSeconds() - t0);
             }
             if (input.Image is { Length: > 0 } image)
             {
-                var t0 = Stopwatch.GetTimestamp();
+                var t0 = CpuSeconds();
 #pragma warning disable CA5351 // MD5 only to match MD5 hash lists, not for integrity.
                 md5 = Convert.ToHexStringLower(MD5.HashData(image));
 #pragma warning restore CA5351
@@ -220,7 +221,7 @@ public sealed class SignalCollector(TimeProvider time, TimeSpan bankCheckInterva
                     // A corrupt or hostile image is decided on the signals that could be computed.
                     notes.Add("no PDQ: " + e.Message);
                 }
-                Times?.Image(Stopwatch.GetTimestamp() - t0);
+                Times?.Image(CpuSeconds() - t0);
             }
         }
         var probe = new MatchProbe(input.Label)
@@ -237,6 +238,12 @@ public sealed class SignalCollector(TimeProvider time, TimeSpan bankCheckInterva
         };
         return (probe, normalized);
     }
+
+    /// <summary>
+    /// The hashing thread's CPU time (wall time where the OS has no per-thread clock): on a shared machine the wall
+    /// time of a preempted thread says nothing about what hashing costs.
+    /// </summary>
+    private static double CpuSeconds() => ThreadCpuClock.IsSupported ? ThreadCpuClock.Seconds() : Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
 
     /// <summary>Releases the matcher's index and the hashing buffers.</summary>
     public void Dispose()
