@@ -88,7 +88,16 @@ public static class OrderLifecycle
         }
         order.State = to;
         order.UpdatedAt = now;
-        db.OrderTransitions.Add(new OrderTransition { OrderId = order.Id, From = from, To = to, Actor = actor, Reason = reason, At = now });
+        var transition = new OrderTransition { OrderId = order.Id, From = from, To = to, Actor = actor, Reason = reason, At = now };
+        if (order.Id == 0)
+        {
+            // Not saved yet (intake moves a new order through its first states): EF sets the key through the navigation.
+            order.Transitions.Add(transition);
+        }
+        else
+        {
+            db.OrderTransitions.Add(transition);
+        }
         return Event(actor, role, "order." + ToSnake(to), order.Id, $"{from} -> {to}: {reason}");
     }
 
