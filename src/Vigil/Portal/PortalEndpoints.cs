@@ -21,6 +21,9 @@ public static class PortalEndpoints
 {
     public const string ActionReceived = "order.received";
 
+    /// <summary>A portal form refused for its errors (subject: the authority; nothing was created).</summary>
+    public const string ActionRefused = "order.refused";
+
     public static void MapPortal(IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -76,8 +79,8 @@ public static class PortalEndpoints
         var read = await PortalForm.ReadAsync(form, authority, userId, now, ct);
         if (read.Order is not { } order)
         {
-            await ledger.AppendAsync(OrderLifecycle.Event(actor, StaffRoles.AuthorityUser, "order.refused", 0,
-                $"portal form from {authority.Code} refused: {string.Join("; ", read.Errors.Select(e => $"{e.Field}: {e.Code}"))}"), ct);
+            await ledger.AppendAsync(AuthorityRegistry.Event(actor, StaffRoles.AuthorityUser, ActionRefused, authority.Code,
+                $"portal form refused: {string.Join("; ", read.Errors.Select(e => $"{e.Field}: {e.Code}"))}"), ct);
             return PortalPages.Form(authority, af.GetAndStoreTokens(http), read.Values, read.Errors, StatusCodes.Status400BadRequest);
         }
         OrderLifecycle.StartClock(order);
