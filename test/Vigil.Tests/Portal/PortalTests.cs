@@ -259,7 +259,8 @@ public sealed class PortalTests
         await using (var db = server.Store.Store.CreateContext())
         {
             var a = await db.Authorities.Include(x => x.Keys).SingleAsync();
-            Assert.Equal(("FR-PN", "FR", ["+33142685300"]), (a.Code, a.CountryCode, a.CallbackNumbers));
+            Assert.Equal(("FR-PN", "FR"), (a.Code, a.CountryCode));
+            Assert.Equal(["+33142685300"], a.CallbackNumbers);
             Assert.Equal("compromised", Assert.Single(a.Keys).RevocationReason);
             Assert.Equal(a.Id, (await db.Users.SingleAsync(u => u.Email == "agent@pn.example.fr")).AuthorityId);
         }
