@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Vigil.Accounts;
 using Vigil.Cli;
@@ -283,6 +282,4 @@ public static class AuthorityCommands
             throw new CliException(e.Message);
         }
     });
-
-    internal static string Utc(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
 }
