@@ -35,8 +35,21 @@ public sealed class StaffAccounts(UserManager<StaffUser> users, RoleManager<Iden
     /// <summary>Creates an account with a generated password, a fresh TOTP secret and two-factor on, in role <paramref name="role"/>.</summary>
     public async Task<NewStaffAccount> CreateAsync(string email, string role, string actor, string actorRole, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(email);
         CheckRole(role);
+        return await CreateCoreAsync(email, role, null, "staff account created with two-factor authentication", actor, actorRole, ct);
+    }
+
+    /// <summary>
+    /// Creates an authority portal user bound to authority <paramref name="authorityId"/> (role
+    /// <see cref="StaffRoles.AuthorityUser"/> only), with a generated password and TOTP secret like a staff account.
+    /// </summary>
+    public Task<NewStaffAccount> CreatePortalUserAsync(string email, long authorityId, string authorityCode, string actor, string actorRole, CancellationToken ct) =>
+        CreateCoreAsync(email, StaffRoles.AuthorityUser, authorityId,
+            $"authority portal user for {authorityCode} created with two-factor authentication", actor, actorRole, ct);
+
+    private async Task<NewStaffAccount> CreateCoreAsync(string email, string role, long? authorityId, string reason, string actor, string actorRole, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(email);
         if (!email.Contains('@', StringComparison.Ordinal) || email.Length > 256)
         {
             throw new AccountException($"'{email}' is not an e-mail address");
@@ -46,7 +59,7 @@ public sealed class StaffAccounts(UserManager<StaffUser> users, RoleManager<Iden
             throw new AccountException($"an account for '{email}' already exists");
         }
         var password = GeneratePassword();
-        var user = new StaffUser { UserName = email, Email = email, EmailConfirmed = true, TwoFactorEnabled = true };
+        var user = new StaffUser { UserName = email, Email = email, EmailConfirmed = true, TwoFactorEnabled = true, AuthorityId = authorityId };
         Check(await users.CreateAsync(user, password), "create account");
         Check(await users.ResetAuthenticatorKeyAsync(user), "create authenticator key");
         var key = await users.GetAuthenticatorKeyAsync(user) ?? throw new AccountException("no authenticator key was stored");
@@ -54,7 +67,7 @@ public sealed class StaffAccounts(UserManager<StaffUser> users, RoleManager<Iden
         Check(await users.AddToRoleAsync(user, role), "grant role");
         await ledger.AppendBatchAsync(
         [
-            AccountAudit.Event(actor, actorRole, AccountAudit.Created, email, "staff account created with two-factor authentication"),
+            AccountAudit.Event(actor, actorRole, AccountAudit.Created, email, reason),
             AccountAudit.Event(actor, actorRole, AccountAudit.RoleGranted, email, "role " + role),
         ], ct);
         var uri = $"otpauth://totp/{Uri.EscapeDataString(Issuer)}:{Uri.EscapeDataString(email)}?secret={key}&issuer={Uri.EscapeDataString(Issuer)}&digits=6&period=30";

@@ -73,9 +73,13 @@ internal static class LoginEndpoints
             var result = await signIn.TwoFactorAuthenticatorSignInAsync(digits, isPersistent: false, rememberClient: false);
             if (result.Succeeded)
             {
+                if (await Portal.PortalAccess.RefuseSignInAsync(http, user, signIn, ledger, ct) is { } refused)
+                {
+                    return refused;
+                }
                 var roles = await signIn.UserManager.GetRolesAsync(user);
                 await ledger.AppendAsync(AccountAudit.Event(email, RoleList(roles), AccountAudit.Login, email, "signed in with password and TOTP code"), ct);
-                return Results.Redirect(returnUrl);
+                return Results.Redirect(Portal.PortalAccess.Landing(user, returnUrl));
             }
             if (result.IsLockedOut || await signIn.UserManager.IsLockedOutAsync(user))
             {

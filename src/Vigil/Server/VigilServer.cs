@@ -61,6 +61,7 @@ public static class VigilServer
         services.AddDetectionPipeline(store);
         Desk.DeskEndpoints.AddDesk(services, store);
         Legal.LegalEndpoints.AddLegalDesk(services);
+        Authorities.AuthorityEndpoints.AddAuthorities(services);
 
         // Keys persist in the data folder (owner-only) so sign-in cookies survive a restart and the CLI can
         // encrypt webhook secrets the server decrypts.
@@ -145,6 +146,7 @@ public static class VigilServer
         app.MapVigilOperations();
         Desk.DeskEndpoints.MapDesk(app);
         Legal.LegalEndpoints.MapLegalDesk(app);
+        Authorities.AuthorityEndpoints.MapAuthorities(app);
         app.MapLedger(app.Services.GetRequiredService<LedgerLog>()).RequireAuthorization(StaffRoles.Overseer);
         return app;
     }
