@@ -22,6 +22,7 @@ public static class VigilCommand
         root.Subcommands.Add(Vigil.Platforms.PlatformCommands.Create(time));
         root.Subcommands.Add(Vigil.Observability.MetricsCommands.Create(time));
         root.Subcommands.Add(Vigil.Desk.DsaCommand.Create(time));
+        root.Subcommands.Add(Vigil.Records.RecordsCommands.Create(time));
         return root;
     }
 

@@ -1528,9 +1528,10 @@ namespace Vigil.Storage.Migrations.Sqlite
 
                     b.HasIndex("At");
 
-                    b.HasIndex("AccountId", "At");
-
                     b.HasIndex("IpAddress", "At");
+
+                    b.HasIndex("AccountId", "At", "IpAddress", "PlatformId")
+                        .IsUnique();
 
                     b.ToTable("access_logs", (string)null);
                 });
@@ -1654,7 +1655,8 @@ namespace Vigil.Storage.Migrations.Sqlite
 
                     b.HasIndex("At");
 
-                    b.HasIndex("AccountId", "At");
+                    b.HasIndex("AccountId", "At", "MessageRecordId", "IsSender")
+                        .IsUnique();
 
                     b.ToTable("message_participants", (string)null);
                 });
