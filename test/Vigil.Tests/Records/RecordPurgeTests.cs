@@ -71,7 +71,7 @@ public sealed class RecordPurgeTests
 
         var policy = new RetentionPolicy();
         var dry = await RecordPurge.RunAsync(db, policy, time.GetUtcNow(), dryRun: true, ledger, CancellationToken.None);
-        Assert.Equal(6, dry.Categories.Sum(c => c.Deleted));
+        Assert.Equal(4, dry.Categories.Sum(c => c.Deleted));
         Assert.Equal((2, 4, 3, 6, 1, 1), await CountsAsync(db));
         Assert.Equal(0, ledger.Size());
 
