@@ -23,6 +23,7 @@ public static class VigilCommand
         root.Subcommands.Add(Vigil.Observability.MetricsCommands.Create(time));
         root.Subcommands.Add(Vigil.Desk.DsaCommand.Create(time));
         root.Subcommands.Add(Vigil.Authorities.AuthorityCommands.Create(time));
+        root.Subcommands.Add(Vigil.Records.RecordsCommands.Create(time));
         return root;
     }
 

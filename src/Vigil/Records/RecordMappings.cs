@@ -37,7 +37,9 @@ internal sealed class AccessLogRecordMapping : IEntityTypeConfiguration<AccessLo
         b.Property(x => x.AccountId).HasMaxLength(256);
         b.Property(x => x.IpAddress).HasMaxLength(45);
         b.Property(x => x.DeviceId).HasMaxLength(256);
-        b.HasIndex(x => new { x.AccountId, x.At });
+        // The natural key (one access of an account at an instant from an address) makes a resent log line a
+        // duplicate; its (AccountId, At) prefix serves the extraction range scan, so it costs no extra index.
+        b.HasIndex(x => new { x.AccountId, x.At, x.IpAddress, x.PlatformId }).IsUnique();
         b.HasIndex(x => new { x.IpAddress, x.At });
         b.HasIndex(x => x.At);
     }
@@ -62,7 +64,8 @@ internal sealed class MessageParticipantMapping : IEntityTypeConfiguration<Messa
     {
         b.ToTable("message_participants");
         b.Property(x => x.AccountId).HasMaxLength(256);
-        b.HasIndex(x => new { x.AccountId, x.At });
+        // Unique so a retried batch cannot index a message twice; the (AccountId, At) prefix serves extraction.
+        b.HasIndex(x => new { x.AccountId, x.At, x.MessageRecordId, x.IsSender }).IsUnique();
         b.HasIndex(x => x.At);
     }
 }

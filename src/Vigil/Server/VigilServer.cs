@@ -116,6 +116,7 @@ public static class VigilServer
         services.AddOpenApi();
         Webhooks.WebhookServices.AddWebhooks(services);
         services.AddVigilOperations(builder.Configuration);
+        Records.RecordsEndpoints.AddRecords(services, store);
         // A TLS-terminating proxy on this host (loopback, the default known proxy) tells us the scheme, so cookies get Secure.
         services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
 
@@ -141,6 +142,7 @@ public static class VigilServer
         app.MapGet("/", HomePage.Render).RequireAuthorization(StaffRoles.AnyStaff).ExcludeFromDescription();
         app.MapOpenApi().RequireAuthorization(StaffRoles.AnyStaff);
         app.MapIngest();
+        Records.RecordsEndpoints.MapRecords(app);
         Webhooks.WebhookEndpoints.MapWebhooks(app);
         app.MapDetectionPipeline();
         app.MapVigilOperations();

@@ -1778,9 +1778,10 @@ namespace Vigil.Storage.Migrations.Postgres
 
                     b.HasIndex("At");
 
-                    b.HasIndex("AccountId", "At");
-
                     b.HasIndex("IpAddress", "At");
+
+                    b.HasIndex("AccountId", "At", "IpAddress", "PlatformId")
+                        .IsUnique();
 
                     b.ToTable("access_logs", (string)null);
                 });
@@ -1910,7 +1911,8 @@ namespace Vigil.Storage.Migrations.Postgres
 
                     b.HasIndex("At");
 
-                    b.HasIndex("AccountId", "At");
+                    b.HasIndex("AccountId", "At", "MessageRecordId", "IsSender")
+                        .IsUnique();
 
                     b.ToTable("message_participants", (string)null);
                 });

@@ -1705,9 +1705,10 @@ namespace Vigil.Storage.Migrations.Sqlite
 
                     b.HasIndex("At");
 
-                    b.HasIndex("AccountId", "At");
-
                     b.HasIndex("IpAddress", "At");
+
+                    b.HasIndex("AccountId", "At", "IpAddress", "PlatformId")
+                        .IsUnique();
 
                     b.ToTable("access_logs", (string)null);
                 });
@@ -1831,7 +1832,8 @@ namespace Vigil.Storage.Migrations.Sqlite
 
                     b.HasIndex("At");
 
-                    b.HasIndex("AccountId", "At");
+                    b.HasIndex("AccountId", "At", "MessageRecordId", "IsSender")
+                        .IsUnique();
 
                     b.ToTable("message_participants", (string)null);
                 });

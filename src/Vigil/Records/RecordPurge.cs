@@ -1,0 +1,360 @@
+using System.Data.Common;
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Vigil.Authorities;
+using Vigil.Ledger;
+using Vigil.Orders;
+using Vigil.Storage;
+
+namespace Vigil.Records;
+
+/// <summary>What the purge did (or, dry, would do) to one category.</summary>
+/// <param name="Deleted">Rows removed (or that would be), partitions dropped included.</param>
+/// <param name="DroppedPartitions">PostgreSQL month partitions detached and dropped whole.</param>
+public sealed record PurgeCategoryResult(RecordCategory Category, DateTimeOffset Cutoff, long Deleted, IReadOnlyList<string> DroppedPartitions);
+
+/// <summary>Records past retention that a preservation hold kept.</summary>
+public sealed record PurgeHoldResult(long HoldId, RecordCategory Category, long Kept);
+
+/// <summary>One purge run.</summary>
+public sealed record PurgeReport(DateTimeOffset At, bool DryRun, IReadOnlyList<PurgeCategoryResult> Categories, IReadOnlyList<PurgeHoldResult> Holds);
+
+/// <summary>Ledger actions of the records feature.</summary>
+public static class RecordAudit
+{
+    public const string Purged = "records.purged";
+    public const string HoldKept = "records.hold_kept";
+    public const string Refused = "records.refused";
+    public const string Actor = "vigil:retention";
+    public const string Role = "system";
+}
+
+/// <summary>
+/// Deletes records past their category's retention, for real (rows gone, month partitions dropped on PostgreSQL),
+/// except those an active <see cref="PreservationHold"/> covers. Holds are matched by selector: account ids directly;
+/// usernames, e-mail addresses and phone numbers through the subscriber records; IP addresses (and port) against access
+/// logs; item ids against stored content, media hashes and message ids. A hold with a category keeps only the record
+/// categories that data category is made of (<see cref="CategoriesOf"/>); a hold's DataFrom/DataTo bound what it keeps.
+/// </summary>
+public static class RecordPurge
+{
+    /// <summary>The record categories an order's data category draws on (what a hold for it must keep).</summary>
+    public static IReadOnlySet<RecordCategory> CategoriesOf(DataCategory? category) => category switch
+    {
+        null => Enum.GetValues<RecordCategory>().ToHashSet(),
+        DataCategory.SubscriberData => new HashSet<RecordCategory> { RecordCategory.Subscriber },
+        DataCategory.UserIdentifyingData => new HashSet<RecordCategory> { RecordCategory.Subscriber, RecordCategory.AccessLog },
+        DataCategory.TrafficData => new HashSet<RecordCategory> { RecordCategory.AccessLog, RecordCategory.MessageMetadata },
+        DataCategory.StoredContentData => new HashSet<RecordCategory> { RecordCategory.StoredContent, RecordCategory.MediaHash },
+        _ => Enum.GetValues<RecordCategory>().ToHashSet(),
+    };
+
+    private sealed record HoldScope(long Id, IReadOnlySet<RecordCategory> Categories, List<string> Accounts, string? Ip, int? Port, List<string> Items,
+        DateTimeOffset? From, DateTimeOffset? To);
+
+    private static (string Table, string Time) TableOf(RecordCategory c) => c switch
+    {
+        RecordCategory.Subscriber => ("subscriber_records", "RecordedAt"),
+        RecordCategory.AccessLog => ("access_logs", "At"),
+        RecordCategory.MessageMetadata => ("message_metadata", "At"),
+        RecordCategory.StoredContent => ("stored_content", "At"),
+        _ => ("media_hashes", "At"),
+    };
+
+    /// <summary>Runs one purge at <paramref name="now"/>; unless dry, writes the purge and each hold that kept records to <paramref name="ledger"/>.</summary>
+    public static async Task<PurgeReport> RunAsync(VigilDb db, RetentionPolicy policy, DateTimeOffset now, bool dryRun, LedgerLog? ledger, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(policy);
+        var holds = await ResolveHoldsAsync(db, now, ct);
+        var categories = new List<PurgeCategoryResult>();
+        var kept = new List<PurgeHoldResult>();
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            foreach (var category in Enum.GetValues<RecordCategory>())
+            {
+                var cutoff = policy.CutoffAt(category, now);
+                var relevant = holds.Where(h => h.Categories.Contains(category)).ToList();
+                await using var tx = await db.Database.BeginTransactionAsync(ct);
+                var sql = new Sql(db, tx.GetDbTransaction());
+                foreach (var h in relevant)
+                {
+                    if (Clause(category, h, sql) is { } clause)
+                    {
+                        var (table, time) = TableOf(category);
+                        var n = await sql.ScalarAsync($"SELECT COUNT(*) FROM {table} WHERE \"{time}\" < {sql.Time(cutoff)} AND {clause}", ct);
+                        if (n > 0)
+                        {
+                            kept.Add(new PurgeHoldResult(h.Id, category, n));
+                        }
+                    }
+                }
+                var (deleted, dropped) = await PurgeCategoryAsync(db, sql, category, cutoff, relevant, dryRun, ct);
+                if (dryRun)
+                {
+                    await tx.RollbackAsync(ct);
+                }
+                else
+                {
+                    await tx.CommitAsync(ct);
+                }
+                categories.Add(new PurgeCategoryResult(category, cutoff, deleted, dropped));
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+        var report = new PurgeReport(now, dryRun, categories, kept);
+        if (!dryRun && ledger is not null)
+        {
+            await LedgerAsync(ledger, report, ct);
+        }
+        return report;
+    }
+
+    private static async Task<(long Deleted, List<string> Dropped)> PurgeCategoryAsync(
+        VigilDb db, Sql sql, RecordCategory category, DateTimeOffset cutoff, List<HoldScope> holds, bool dryRun, CancellationToken ct)
+    {
+        var (table, time) = TableOf(category);
+        long deleted = 0;
+        var dropped = new List<string>();
+        if (db is PostgresVigilDb && category != RecordCategory.Subscriber)
+        {
+            // Whole months past the cutoff that no hold's time range touches: detach and drop (no row-by-row delete).
+            foreach (var (partition, month) in await PartitionsAsync(sql, table, ct))
+            {
+                var end = month.AddMonths(1);
+                if (end > cutoff || holds.Any(h => (h.From is null || h.From < end) && (h.To is null || h.To >= month)))
+                {
+                    continue;
+                }
+                deleted += await sql.ScalarAsync($"SELECT COUNT(*) FROM {partition}", ct);
+                if (!dryRun)
+                {
+                    await sql.ExecAsync($"ALTER TABLE {table} DETACH PARTITION {partition}; DROP TABLE {partition}", ct);
+                    if (category == RecordCategory.MessageMetadata)
+                    {
+                        var participants = RecordPartitions.PartitionName("message_participants", month);
+                        await sql.ExecAsync($"DO $$ BEGIN IF to_regclass('{participants}') IS NOT NULL THEN " +
+                            $"ALTER TABLE message_participants DETACH PARTITION {participants}; DROP TABLE {participants}; END IF; END $$", ct);
+                    }
+                }
+                dropped.Add(partition);
+            }
+        }
+        var held = holds.Select(h => Clause(category, h, sql)).OfType<string>().ToList();
+        var where = $"\"{time}\" < {sql.Time(cutoff)}" + (held.Count == 0 ? "" : $" AND NOT ({string.Join(" OR ", held)})");
+        deleted += dryRun
+            ? await sql.ScalarAsync($"SELECT COUNT(*) FROM {table} WHERE {where}", ct)
+            : await sql.ExecAsync($"DELETE FROM {table} WHERE {where}", ct);
+        if (category == RecordCategory.MessageMetadata && !dryRun)
+        {
+            // Index rows go with their message (same At, so the same month partition when there is one).
+            await sql.ExecAsync("DELETE FROM message_participants WHERE \"At\" < " + sql.Time(cutoff) +
+                " AND NOT EXISTS (SELECT 1 FROM message_metadata m WHERE m.\"Id\" = message_participants.\"MessageRecordId\" AND m.\"At\" = message_participants.\"At\")", ct);
+        }
+        return (deleted, dropped);
+    }
+
+    private static async Task<List<(string Partition, DateTimeOffset Month)>> PartitionsAsync(Sql sql, string table, CancellationToken ct)
+    {
+        var names = await sql.StringsAsync(
+            $"SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = '{table}'::regclass ORDER BY c.relname", ct);
+        var result = new List<(string, DateTimeOffset)>();
+        foreach (var name in names)
+        {
+            var suffix = name[(table.Length + 1)..];
+            if (suffix.Length == 6 && DateTimeOffset.TryParseExact(suffix + "01", "yyyyMMdd", CultureInfo.InvariantCulture,
+                    DateTimeStyles.AssumeUniversal, out var month))
+            {
+                result.Add((name, month.ToUniversalTime()));
+            }
+        }
+        return result;
+    }
+
+    /// <summary>SQL that is true for the rows of <paramref name="category"/> that hold <paramref name="h"/> keeps; null when it keeps none.</summary>
+    private static string? Clause(RecordCategory category, HoldScope h, Sql sql)
+    {
+        var parts = new List<string>();
+        string In(string column, List<string> values) => $"\"{column}\" IN ({string.Join(", ", values.Select(sql.Param))})";
+        switch (category)
+        {
+            case RecordCategory.Subscriber:
+                if (h.Accounts.Count > 0)
+                {
+                    parts.Add(In("AccountId", h.Accounts));
+                }
+                // Subscriber data is the account's current state: a hold keeps it whatever its time range.
+                return parts.Count == 0 ? null : string.Join(" OR ", parts);
+            case RecordCategory.AccessLog:
+                if (h.Accounts.Count > 0)
+                {
+                    parts.Add(In("AccountId", h.Accounts));
+                }
+                if (h.Ip is not null)
+                {
+                    parts.Add($"(\"IpAddress\" = {sql.Param(h.Ip)}" + (h.Port is { } port ? $" AND \"SourcePort\" = {sql.Param(port)})" : ")"));
+                }
+                break;
+            case RecordCategory.MessageMetadata:
+                if (h.Accounts.Count > 0)
+                {
+                    parts.Add("EXISTS (SELECT 1 FROM message_participants p WHERE p.\"MessageRecordId\" = message_metadata.\"Id\" AND p.\"At\" = message_metadata.\"At\" AND p." +
+                        In("AccountId", h.Accounts) + ")");
+                }
+                if (h.Items.Count > 0)
+                {
+                    parts.Add(In("MessageId", h.Items));
+                }
+                break;
+            default:
+                if (h.Accounts.Count > 0)
+                {
+                    parts.Add(In("AccountId", h.Accounts));
+                }
+                if (h.Items.Count > 0)
+                {
+                    parts.Add(In("ItemId", h.Items));
+                }
+                break;
+        }
+        if (parts.Count == 0)
+        {
+            return null;
+        }
+        var range = "";
+        if (h.From is { } from)
+        {
+            range += $" AND \"At\" >= {sql.Time(from)}";
+        }
+        if (h.To is { } to)
+        {
+            range += $" AND \"At\" <= {sql.Time(to)}";
+        }
+        return $"(({string.Join(" OR ", parts)}){range})";
+    }
+
+    private static async Task<List<HoldScope>> ResolveHoldsAsync(VigilDb db, DateTimeOffset now, CancellationToken ct)
+    {
+        var holds = await db.PreservationHolds.AsNoTracking().Where(h => h.ReleasedAt == null && h.ExpiresAt > now).OrderBy(h => h.Id).ToListAsync(ct);
+        var scopes = new List<HoldScope>();
+        foreach (var h in holds)
+        {
+            var accounts = new List<string>();
+            var items = new List<string>();
+            string? ip = null;
+            switch (h.SelectorKind)
+            {
+                case SelectorKind.AccountId:
+                    accounts.Add(h.SelectorValue);
+                    break;
+                case SelectorKind.Username:
+                    accounts.AddRange(await db.SubscriberRecords.Where(s => s.Username == h.SelectorValue).Select(s => s.AccountId).ToListAsync(ct));
+                    break;
+                case SelectorKind.EmailAddress:
+                    accounts.AddRange(await db.SubscriberRecords.Where(s => s.Email == h.SelectorValue).Select(s => s.AccountId).ToListAsync(ct));
+                    break;
+                case SelectorKind.PhoneNumber:
+                    accounts.AddRange(await db.SubscriberRecords.Where(s => s.Phone == h.SelectorValue).Select(s => s.AccountId).ToListAsync(ct));
+                    break;
+                case SelectorKind.IpAddress:
+                    ip = h.SelectorValue;
+                    break;
+                case SelectorKind.ItemId:
+                    items.Add(h.SelectorValue);
+                    break;
+                default:
+                    // A URL names no record the store keeps.
+                    break;
+            }
+            scopes.Add(new HoldScope(h.Id, CategoriesOf(h.Category), accounts.Distinct(StringComparer.Ordinal).ToList(), ip, h.Port, items, h.DataFrom, h.DataTo));
+        }
+        return scopes;
+    }
+
+    private static async Task LedgerAsync(LedgerLog ledger, PurgeReport report, CancellationToken ct)
+    {
+        var parts = report.Categories.Select(c => string.Create(CultureInfo.InvariantCulture,
+            $"{c.Category}: {c.Deleted} deleted before {c.Cutoff:O}{(c.DroppedPartitions.Count > 0 ? $" ({c.DroppedPartitions.Count} month partition(s) dropped)" : "")}"));
+        var events = new List<LedgerEvent>
+        {
+            new(RecordAudit.Actor, RecordAudit.Role, RecordAudit.Purged, new LedgerSubject("records", report.At.ToString("O", CultureInfo.InvariantCulture)),
+                "retention purge: " + string.Join("; ", parts)),
+        };
+        foreach (var g in report.Holds.GroupBy(h => h.HoldId))
+        {
+            events.Add(new LedgerEvent(RecordAudit.Actor, RecordAudit.Role, RecordAudit.HoldKept,
+                new LedgerSubject("preservation_hold", g.Key.ToString(CultureInfo.InvariantCulture)),
+                "kept past retention: " + string.Join(", ", g.Select(h => $"{h.Category} {h.Kept}"))));
+        }
+        await ledger.AppendBatchAsync(events, ct);
+    }
+
+    /// <summary>Builds parameterised SQL for either provider and runs it in the purge's transaction.</summary>
+    private sealed class Sql(VigilDb db, DbTransaction tx)
+    {
+        private readonly bool pg = db is PostgresVigilDb;
+        private readonly List<(string Name, object Value)> pending = [];
+        private int next;
+
+        public string Param(object value)
+        {
+            // The trailing letter keeps @h1x from being a prefix of @h10x.
+            var name = "@h" + (next++).ToString(CultureInfo.InvariantCulture) + "x";
+            pending.Add((name, value));
+            return name;
+        }
+
+        public string Param(string value) => Param((object)value);
+
+        public string Time(DateTimeOffset t) => Param(pg ? t.ToUniversalTime() : t.UtcTicks);
+
+        private DbCommand Command(string text)
+        {
+            var cmd = db.Database.GetDbConnection().CreateCommand();
+            cmd.CommandText = text;
+            cmd.Transaction = tx;
+            // Large months take a while to count and drop; the default 30 s is too tight on a busy machine.
+            cmd.CommandTimeout = 600;
+            foreach (var (name, value) in pending)
+            {
+                if (text.Contains(name, StringComparison.Ordinal))
+                {
+                    var p = cmd.CreateParameter();
+                    p.ParameterName = name;
+                    p.Value = value;
+                    cmd.Parameters.Add(p);
+                }
+            }
+            return cmd;
+        }
+
+        public async Task<long> ScalarAsync(string text, CancellationToken ct)
+        {
+            await using var cmd = Command(text);
+            return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+        }
+
+        public async Task<long> ExecAsync(string text, CancellationToken ct)
+        {
+            await using var cmd = Command(text);
+            return await cmd.ExecuteNonQueryAsync(ct);
+        }
+
+        public async Task<List<string>> StringsAsync(string text, CancellationToken ct)
+        {
+            await using var cmd = Command(text);
+            var list = new List<string>();
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                list.Add(reader.GetString(0));
+            }
+            return list;
+        }
+    }
+}

@@ -1,0 +1,24 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Vigil.Storage;
+
+namespace Vigil.Tests.Records;
+
+/// <summary>Raw SQL probes, so tests see what is physically in the tables (not what EF would filter).</summary>
+internal static class RecordsKit
+{
+    public static async Task<long> CountAsync(VigilDb db, string table, string where = "1 = 1")
+    {
+        await db.Database.OpenConnectionAsync();
+        try
+        {
+            await using var cmd = db.Database.GetDbConnection().CreateCommand();
+            cmd.CommandText = $"SELECT COUNT(*) FROM {table} WHERE {where}";
+            return Convert.ToInt64(await cmd.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+}
