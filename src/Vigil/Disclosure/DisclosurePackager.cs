@@ -47,7 +47,8 @@ public static class DisclosurePackager
         var records = new JsonObject();
         foreach (var type in RecordTypes.For(task.Category ?? DataCategory.SubscriberData))
         {
-            records[type] = JsonSerializer.SerializeToNode(Rows(t.Disclosure, type), Json);
+            // As objects: each row serialises as its own type, i.e. exactly its category's field list.
+            records[type] = JsonSerializer.SerializeToNode(Rows(t.Disclosure, type).Cast<object>().ToList(), Json);
         }
         var doc = new JsonObject
         {
