@@ -117,6 +117,7 @@ public static class VigilServer
         Webhooks.WebhookServices.AddWebhooks(services);
         services.AddVigilOperations(builder.Configuration);
         Records.RecordsEndpoints.AddRecords(services, store);
+        Disclosure.DisclosureEndpoints.AddDisclosure(services, store, time);
         // A TLS-terminating proxy on this host (loopback, the default known proxy) tells us the scheme, so cookies get Secure.
         services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
 
@@ -149,6 +150,7 @@ public static class VigilServer
         Desk.DeskEndpoints.MapDesk(app);
         Legal.LegalEndpoints.MapLegalDesk(app);
         Authorities.AuthorityEndpoints.MapAuthorities(app);
+        Disclosure.DisclosureEndpoints.MapDisclosure(app);
         app.MapLedger(app.Services.GetRequiredService<LedgerLog>()).RequireAuthorization(StaffRoles.Overseer);
         return app;
     }
