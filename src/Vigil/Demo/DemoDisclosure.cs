@@ -5,10 +5,9 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Vigil.Disclosure;
-using Vigil.Ledger;
+using Vigil.Legal;
 using Vigil.Orders;
 using Vigil.Signing;
-using Vigil.Storage;
 
 namespace Vigil.Demo;
 
@@ -46,34 +45,24 @@ public static class DemoDisclosure
             throw new InvalidOperationException("four eyes: the two approving legal officers must be different people");
         }
         await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<VigilDb>();
-        var ledger = scope.ServiceProvider.GetRequiredService<LedgerLog>();
-        var time = scope.ServiceProvider.GetRequiredService<TimeProvider>();
         var disclosure = scope.ServiceProvider.GetRequiredService<DisclosureService>();
         var signing = scope.ServiceProvider.GetRequiredService<PlatformSigning>();
         const string role = "legal_officer";
 
+        var review = scope.ServiceProvider.GetRequiredService<OrderReview>();
         var order = await disclosure.LoadOrderAsync(orderId, ct) ?? throw new InvalidOperationException($"order {orderId} does not exist");
-        var events = new List<LedgerEvent>();
-        // Walk the order to review (it may arrive Received or Authenticated), then the four-eyes approval.
-        foreach (var step in new[] { OrderState.Authenticated, OrderState.UnderReview })
+        if (order.State != OrderState.UnderReview)
         {
-            if (OrderLifecycle.CanMove(order.State, step))
-            {
-                events.Add(OrderLifecycle.Move(db, order, step, firstLegalOfficer, role, "demo: order verified and taken for review", time.GetUtcNow()));
-            }
+            throw new InvalidOperationException($"order {orderId} is {order.State}, not under review");
         }
-        foreach (var t in order.Tasks.Where(t => t.Kind == TaskKind.Disclosure && t.Decision == TaskDecision.Pending))
+        // The legal desk's own four-eyes service: the first approval leaves the order under review, the second
+        // (a different officer) approves it; the service refuses a single officer approving twice.
+        var first = await review.ApproveAsync(orderId, new LegalActor(firstLegalOfficer, role), ct);
+        var second = await review.ApproveAsync(orderId, new LegalActor(secondLegalOfficer, role), ct);
+        if (first.State != OrderState.UnderReview || second.State is not (OrderState.Approved or OrderState.PartiallyApproved))
         {
-            t.Decision = TaskDecision.Approved;
+            throw new InvalidOperationException($"four eyes did not hold: after the first approval {first.State}, after the second {second.State}");
         }
-        events.Add(OrderLifecycle.Event(firstLegalOfficer, role, "order.first_approval", order.Id, "demo: first approval of the disclosure tasks"));
-        if (order.State == OrderState.UnderReview)
-        {
-            events.Add(OrderLifecycle.Move(db, order, OrderState.Approved, secondLegalOfficer, role, $"demo: second approval (four eyes; first: {firstLegalOfficer})", time.GetUtcNow()));
-        }
-        await db.SaveChangesAsync(ct);
-        await ledger.AppendBatchAsync(events, ct);
 
         var (package, refusal) = await disclosure.BuildAsync(orderId, secondLegalOfficer, role, ct);
         if (package is null)

@@ -54,7 +54,7 @@ public sealed class DemoServer : IAsyncDisposable
     private const string Actor = "vigil demo";
     private const string ActorRole = "operator";
 
-    /// <summary>The demo staff: an admin, two moderators, a trust-and-safety lead and a legal officer.</summary>
+    /// <summary>The demo staff: an admin, two moderators, a trust-and-safety lead and two legal officers (four eyes on disclosures).</summary>
     public static readonly IReadOnlyList<(string Email, string Role)> Staff =
     [
         ("admin@demo.vigil.example", StaffRoles.Admin),
@@ -62,6 +62,7 @@ public sealed class DemoServer : IAsyncDisposable
         ("moderator2@demo.vigil.example", StaffRoles.Moderator),
         ("tns-lead@demo.vigil.example", StaffRoles.TrustAndSafetyLead),
         ("legal@demo.vigil.example", StaffRoles.LegalOfficer),
+        ("legal2@demo.vigil.example", StaffRoles.LegalOfficer),
     ];
 
     /// <summary>How long the demo waits for the detection pipeline to decide the traffic.</summary>
