@@ -113,6 +113,7 @@ public static class VigilServer
         });
         services.AddOpenApi();
         Webhooks.WebhookServices.AddWebhooks(services);
+        Referrals.ReferralServices.AddReferrals(services);
         services.AddVigilOperations(builder.Configuration);
         // A TLS-terminating proxy on this host (loopback, the default known proxy) tells us the scheme, so cookies get Secure.
         services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
@@ -143,6 +144,7 @@ public static class VigilServer
         app.MapDetectionPipeline();
         app.MapVigilOperations();
         Desk.DeskEndpoints.MapDesk(app);
+        Referrals.ReferralServices.MapReferrals(app);
         app.MapLedger(app.Services.GetRequiredService<LedgerLog>()).RequireAuthorization(StaffRoles.Overseer);
         return app;
     }
