@@ -167,6 +167,9 @@ internal sealed class ReferralHarness : IAsyncDisposable
         return await db.Referrals.AsNoTracking().SingleAsync(r => r.Id == id);
     }
 
+    /// <summary>Closes the harness's ledger so that a server can open the data folder's ledger.</summary>
+    public async Task DisposeLedgerAsync() => await services.DisposeAsync();
+
     public IReadOnlyList<LedgerEntry> LedgerEntries() =>
         [.. Enumerable.Range(0, (int)Ledger.Size()).Select(i => Ledger.ReadEntry(i))];
 
