@@ -15,6 +15,7 @@ public static class BenchCommand
         bench.Subcommands.Add(Hash());
         bench.Subcommands.Add(Ingest());
         bench.Subcommands.Add(Vigil.Records.RecordsBench.Command());
+        bench.Subcommands.Add(Referrals.ReferralBench.Command());
         return bench;
     }
 

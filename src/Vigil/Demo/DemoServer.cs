@@ -81,6 +81,7 @@ public sealed class DemoServer : IAsyncDisposable
         RepostsRemovedAsync,
         RemovalsPreservedQueuedAndNotifiedAsync,
         ThreatsReferredAsync,
+        DemoReferrals.ThreatReferralsAcknowledgedAsync,
     ];
 
     private DemoServer(WebApplication app, Uri address)
@@ -129,6 +130,7 @@ public sealed class DemoServer : IAsyncDisposable
             var (platformId, key) = await PlatformKeyAsync(db, app.Services.GetRequiredService<LedgerLog>(), time, ct);
             server.ApiKey = key;
             await output.WriteLineAsync($"   {server.Accounts.Count} staff accounts, platform '{PlatformName}' with a fresh API key, banks '{DemoBanks.GifctBank}', '{DemoBanks.NegativeBank}', '{DemoBanks.TextBank}' loaded");
+            await DemoReferrals.StartAsync(app, store, time, output, ct);
             var outcome = await SendTrafficAsync(server, db, platformId, time, ct);
             var checks = new List<DemoCheck>();
             foreach (var check in PostTrafficChecks)

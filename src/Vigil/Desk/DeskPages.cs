@@ -271,6 +271,7 @@ internal static class DeskPages
         {
             b.Append(DecisionForm(tokens, v));
         }
+        b.Append(Referrals.ReferralPages.ReferForm(tokens, c.Id, item));
         b.Append("<details><summary>Content policy</summary>");
         foreach (var pol in v.Policy.Policies)
         {

@@ -140,35 +140,6 @@ public sealed class Preservation
     public DateTimeOffset ExpiresAt { get; set; }
 }
 
-/// <summary>Where a referral to an authority stands.</summary>
-public enum ReferralState
-{
-    Pending,
-    Sent,
-    Closed,
-}
-
-/// <summary>An item to refer to a competent authority (the referral capability sends it).</summary>
-public sealed class Referral
-{
-    public long Id { get; set; }
-
-    public long PlatformId { get; set; }
-
-    public long IngestItemId { get; set; }
-
-    /// <summary>ISO 3166-1 alpha-2 of the authority's country; null when neither the rule nor the item gave one.</summary>
-    public string? AuthorityCountry { get; set; }
-
-    public required string Reason { get; set; }
-
-    public string? RuleId { get; set; }
-
-    public ReferralState State { get; set; }
-
-    public DateTimeOffset CreatedAt { get; set; }
-}
-
 internal sealed class DecisionRecordMapping : IEntityTypeConfiguration<DecisionRecord>
 {
     public void Configure(EntityTypeBuilder<DecisionRecord> b)
@@ -234,20 +205,6 @@ internal sealed class PreservationMapping : IEntityTypeConfiguration<Preservatio
         b.HasIndex(x => x.IngestItemId);
         // Retention purges skip items whose preservation has not expired.
         b.HasIndex(x => x.ExpiresAt);
-        b.HasOne<IngestItem>().WithMany().HasForeignKey(x => x.IngestItemId).OnDelete(DeleteBehavior.Restrict);
-    }
-}
-
-internal sealed class ReferralMapping : IEntityTypeConfiguration<Referral>
-{
-    public void Configure(EntityTypeBuilder<Referral> b)
-    {
-        b.ToTable("referrals");
-        b.Property(x => x.AuthorityCountry).HasMaxLength(2);
-        b.Property(x => x.RuleId).HasMaxLength(200);
-        b.Property(x => x.State).HasConversion<string>().HasMaxLength(16);
-        b.HasIndex(x => new { x.State, x.CreatedAt });
-        b.HasIndex(x => x.IngestItemId);
         b.HasOne<IngestItem>().WithMany().HasForeignKey(x => x.IngestItemId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -115,6 +115,7 @@ public static class VigilServer
         });
         services.AddOpenApi();
         Webhooks.WebhookServices.AddWebhooks(services);
+        Referrals.ReferralServices.AddReferrals(services);
         services.AddVigilOperations(builder.Configuration);
         Records.RecordsEndpoints.AddRecords(services, store);
         Disclosure.DisclosureEndpoints.AddDisclosure(services, store, time);
@@ -151,6 +152,7 @@ public static class VigilServer
         Legal.LegalEndpoints.MapLegalDesk(app);
         Authorities.AuthorityEndpoints.MapAuthorities(app);
         Disclosure.DisclosureEndpoints.MapDisclosure(app);
+        Referrals.ReferralServices.MapReferrals(app);
         app.MapLedger(app.Services.GetRequiredService<LedgerLog>()).RequireAuthorization(StaffRoles.Overseer);
         return app;
     }

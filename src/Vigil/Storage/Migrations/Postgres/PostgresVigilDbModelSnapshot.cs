@@ -1686,15 +1686,58 @@ namespace Vigil.Storage.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<DateTimeOffset?>("AcknowledgedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
                     b.Property<string>("AuthorityCountry")
                         .HasMaxLength(2)
                         .HasColumnType("character varying(2)");
 
+                    b.Property<long?>("AuthorityId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ChosenBy")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("CreatedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTimeOffset?>("DeliveredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("Encrypted")
+                        .HasColumnType("boolean");
+
+                    b.Property<double?>("EndToEndMs")
+                        .HasColumnType("double precision");
+
                     b.Property<long>("IngestItemId")
                         .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset?>("ItemReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("Package")
+                        .HasColumnType("bytea");
+
+                    b.Property<byte[]>("PackageSha256")
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea");
 
                     b.Property<long>("PlatformId")
                         .HasColumnType("bigint");
@@ -1702,6 +1745,10 @@ namespace Vigil.Storage.Migrations.Postgres
                     b.Property<string>("Reason")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<string>("ReceiptId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.Property<string>("RuleId")
                         .HasMaxLength(200)
@@ -1716,7 +1763,11 @@ namespace Vigil.Storage.Migrations.Postgres
 
                     b.HasIndex("IngestItemId");
 
+                    b.HasIndex("AuthorityId", "CreatedAt");
+
                     b.HasIndex("State", "CreatedAt");
+
+                    b.HasIndex("State", "NextAttemptAt");
 
                     b.ToTable("referrals", (string)null);
                 });
@@ -2497,6 +2548,11 @@ namespace Vigil.Storage.Migrations.Postgres
 
             modelBuilder.Entity("Vigil.Pipeline.Referral", b =>
                 {
+                    b.HasOne("Vigil.Authorities.Authority", null)
+                        .WithMany()
+                        .HasForeignKey("AuthorityId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Vigil.Ingest.IngestItem", null)
                         .WithMany()
                         .HasForeignKey("IngestItemId")

@@ -1617,21 +1617,68 @@ namespace Vigil.Storage.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("AcknowledgedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("AuthorityCountry")
                         .HasMaxLength(2)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("AuthorityId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ChosenBy")
+                        .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("CreatedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("DeliveredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Encrypted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("EndToEndMs")
+                        .HasColumnType("REAL");
+
                     b.Property<long>("IngestItemId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ItemReceivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("NextAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Package")
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("PackageSha256")
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
 
                     b.Property<long>("PlatformId")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Reason")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReceiptId")
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("RuleId")
@@ -1647,7 +1694,11 @@ namespace Vigil.Storage.Migrations.Sqlite
 
                     b.HasIndex("IngestItemId");
 
+                    b.HasIndex("AuthorityId", "CreatedAt");
+
                     b.HasIndex("State", "CreatedAt");
+
+                    b.HasIndex("State", "NextAttemptAt");
 
                     b.ToTable("referrals", (string)null);
                 });
@@ -2408,6 +2459,11 @@ namespace Vigil.Storage.Migrations.Sqlite
 
             modelBuilder.Entity("Vigil.Pipeline.Referral", b =>
                 {
+                    b.HasOne("Vigil.Authorities.Authority", null)
+                        .WithMany()
+                        .HasForeignKey("AuthorityId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Vigil.Ingest.IngestItem", null)
                         .WithMany()
                         .HasForeignKey("IngestItemId")
