@@ -60,6 +60,7 @@ public static class VigilServer
         services.AddScoped<StaffAccounts>();
         services.AddDetectionPipeline(store);
         Desk.DeskEndpoints.AddDesk(services, store);
+        Hi1.Hi1Endpoints.AddHi1(services);
 
         // Keys persist in the data folder (owner-only) so sign-in cookies survive a restart and the CLI can
         // encrypt webhook secrets the server decrypts.
@@ -143,6 +144,7 @@ public static class VigilServer
         app.MapDetectionPipeline();
         app.MapVigilOperations();
         Desk.DeskEndpoints.MapDesk(app);
+        Hi1.Hi1Endpoints.MapHi1(app);
         app.MapLedger(app.Services.GetRequiredService<LedgerLog>()).RequireAuthorization(StaffRoles.Overseer);
         return app;
     }
