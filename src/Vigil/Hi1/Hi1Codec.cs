@@ -42,7 +42,7 @@ public static class Hi1Codec
     /// <summary>Names written as JSON arrays even with one element (they repeat in the schema).</summary>
     private static readonly HashSet<string> Repeated = new(StringComparer.Ordinal)
     {
-        "ActionResponse", "ListResponseRecord", "FieldError", "task:RequestValue", "AssociatedObject",
+        "ActionRequest", "ActionResponse", "ListResponseRecord", "FieldError", "task:RequestValue", "AssociatedObject",
     };
 
     private static readonly HashSet<string> Numbers = new(StringComparer.Ordinal) { "ActionIdentifier", "ErrorCode", "Generation" };
