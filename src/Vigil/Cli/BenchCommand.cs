@@ -14,6 +14,7 @@ public static class BenchCommand
         bench.Subcommands.Add(Index());
         bench.Subcommands.Add(Hash());
         bench.Subcommands.Add(Ingest());
+        bench.Subcommands.Add(BenchHi1Command.Create());
         return bench;
     }
 

@@ -77,13 +77,17 @@ public static class Hi1Codec
         {
             doc = JsonDocument.Parse(payload, new JsonDocumentOptions { MaxDepth = MaxDepth, AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow });
         }
-        catch (JsonException e) when (e.Message.Contains("depth", StringComparison.OrdinalIgnoreCase))
+        catch (JsonException e) when (e.Message.Contains("maximum configured depth", StringComparison.OrdinalIgnoreCase))
         {
             throw Hi1Exception.Malformed("json_too_deep", $"JSON nested deeper than {MaxDepth} levels (line {e.LineNumber + 1})");
         }
         catch (JsonException e)
         {
             throw Hi1Exception.Malformed("json_malformed", $"malformed JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}");
+        }
+        catch (ArgumentException)
+        {
+            throw Hi1Exception.Malformed("json_malformed", "the JSON is not valid UTF-8");
         }
         using (doc)
         {
@@ -92,7 +96,15 @@ public static class Hi1Codec
                 throw Hi1Exception.Malformed("json_malformed", "the JSON message must be an object (the HI1Message)");
             }
             var root = new Hi1Node("HI1Message", "$");
-            FillJson(root, doc.RootElement, "$");
+            try
+            {
+                FillJson(root, doc.RootElement, "$");
+            }
+            catch (InvalidOperationException)
+            {
+                // JsonDocument checks string contents only when they are read.
+                throw Hi1Exception.Malformed("json_malformed", "a JSON string is not valid UTF-8");
+            }
             return root;
         }
     }
@@ -323,7 +335,7 @@ public static class Hi1Codec
             }
             else
             {
-                w.WriteStringValue(n.Text ?? "");
+                w.WriteStringValue(Clean(n.Text ?? ""));
             }
             return;
         }
@@ -373,13 +385,23 @@ public static class Hi1Codec
         }
         if (n.Text is not null)
         {
-            w.WriteString(n.Text);
+            w.WriteString(Clean(n.Text));
         }
         foreach (var c in n.Children)
         {
             WriteXmlNode(w, c);
         }
         w.WriteEndElement();
+    }
+
+    /// <summary>Replaces characters neither XML nor JSON can carry (control characters, lone surrogates) that a hostile request may echo into an error message.</summary>
+    private static string Clean(string s)
+    {
+        if (s.All(c => XmlConvert.IsXmlChar(c)))
+        {
+            return s;
+        }
+        return new string(s.Select(c => XmlConvert.IsXmlChar(c) ? c : '?').ToArray());
     }
 
     internal static string Cut(string s) => s.Length <= 120 ? s : s[..120] + "...";

@@ -23,7 +23,7 @@ public sealed class Hi1Intake(VigilStore store, LedgerLog ledger, TimeProvider t
     public const string Role = "authority";
 
     /// <summary>Largest request body (a JWS of a message of <see cref="Hi1Codec.MaxMessageBytes"/>, base64url).</summary>
-    public const int MaxBodyBytes = (Hi1Codec.MaxMessageBytes / 3 * 4) + Hi1Jws.MaxHeaderLength + 1024;
+    public const int MaxBodyBytes = (Hi1Codec.MaxMessageBytes / 3 * 4) + (64 * 1024);
 
     /// <summary>How far a request's <c>iat</c> may be from the server's clock, either way.</summary>
     public static readonly TimeSpan MaxSkew = TimeSpan.FromMinutes(5);
@@ -86,6 +86,11 @@ public sealed class Hi1Intake(VigilStore store, LedgerLog ledger, TimeProvider t
         catch (Hi1Exception e)
         {
             return await RefuseAsync(e, actor, header, body, encoding, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Vigil's fault (e.g. the database is down): still refused, still on the ledger, never a partial order.
+            return await RefuseAsync(new Hi1Exception("internal_error", 500, "the request could not be processed; nothing was created"), actor, header, body, encoding, ct);
         }
     }
 
