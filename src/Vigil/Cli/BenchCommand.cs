@@ -16,6 +16,7 @@ public static class BenchCommand
         bench.Subcommands.Add(Ingest());
         bench.Subcommands.Add(Vigil.Records.RecordsBench.Command());
         bench.Subcommands.Add(Referrals.ReferralBench.Command());
+        bench.Subcommands.Add(BenchHi1Command.Create());
         return bench;
     }
 

@@ -62,6 +62,7 @@ public static class VigilServer
         Desk.DeskEndpoints.AddDesk(services, store);
         Legal.LegalEndpoints.AddLegalDesk(services);
         Authorities.AuthorityEndpoints.AddAuthorities(services);
+        Hi1.Hi1Endpoints.AddHi1(services);
 
         // Keys persist in the data folder (owner-only) so sign-in cookies survive a restart and the CLI can
         // encrypt webhook secrets the server decrypts.
@@ -153,6 +154,7 @@ public static class VigilServer
         Authorities.AuthorityEndpoints.MapAuthorities(app);
         Disclosure.DisclosureEndpoints.MapDisclosure(app);
         Referrals.ReferralServices.MapReferrals(app);
+        Hi1.Hi1Endpoints.MapHi1(app);
         app.MapLedger(app.Services.GetRequiredService<LedgerLog>()).RequireAuthorization(StaffRoles.Overseer);
         return app;
     }

@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Globalization;
+using Vigil.Authorities;
+using Vigil.Server;
+using Vigil.Storage;
+
+namespace Vigil.Hi1;
+
+/// <summary>What <c>vigil bench hi1</c> measured.</summary>
+public sealed record Hi1BenchReport(string Database, int Concurrency, double Seconds, long Accepted, long Failed, double AcceptedPerSecond, double P50Ms, double P99Ms)
+{
+    public string Format() => string.Create(CultureInfo.InvariantCulture,
+        $"bench hi1: {Database}, {Concurrency} clients, {Seconds:F1} s: {Accepted} verified CREATEs accepted ({AcceptedPerSecond:F0}/s), {Failed} failed, latency p50 {P50Ms:F1} ms, p99 {P99Ms:F1} ms");
+}
+
+/// <summary>
+/// Verified HI-1 CREATEs per second on one node: an in-process server on a fresh SQLite folder (or the given
+/// PostgreSQL database), one registered authority with an ES256 key, and N clients each signing and posting EPOC
+/// orders (one task, two selectors, a small document; preservation holds placed on receipt) over loopback HTTP.
+/// </summary>
+public static class Hi1Bench
+{
+    public static async Task<Hi1BenchReport> RunAsync(string? postgres, TimeSpan duration, int concurrency, TextWriter? progress, CancellationToken ct)
+    {
+        var temp = Directory.CreateTempSubdirectory("vigil-bench-hi1-");
+        try
+        {
+            var store = new VigilStore(temp, postgres);
+            await using var app = await VigilServer.BuildAsync(store, "http://127.0.0.1:0", TimeProvider.System, ct);
+            await app.StartAsync(ct);
+            var address = new Uri(VigilServer.Addresses(app)[0]);
+            var code = "BENCH-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+            using var signer = Hi1Signer.Generate("ES256", code.ToLowerInvariant() + "-es256");
+            await RegisterAsync(store, code, signer, ct);
+            progress?.WriteLine($"bench hi1: server {address}, {(store.IsPostgres ? "PostgreSQL" : "SQLite")}, authority {code}, {concurrency} clients, {duration.TotalSeconds:F0} s");
+
+            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency }) { BaseAddress = address };
+            var client = new Hi1Client(http, signer, TimeProvider.System);
+            var latencies = new List<double>[concurrency];
+            long failed = 0;
+            var clock = Stopwatch.StartNew();
+            var workers = Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
+            {
+                var mine = latencies[w] = [];
+                int i = 0;
+                while (clock.Elapsed < duration && !ct.IsCancellationRequested)
+                {
+                    var now = TimeProvider.System.GetUtcNow();
+                    var spec = new Hi1OrderSpec("DE", code, "EPOC", string.Create(CultureInfo.InvariantCulture, $"B-{w}-{i++}"),
+                        [new Hi1TaskSpec("SubscriberData", now.AddDays(-30), now.AddDays(-1), [new("VIGIL", "AccountId", $"u{w}x{i}"), new("ETSI", "EmailAddress", $"u{w}x{i}@example.org")])])
+                    {
+                        Document = "%PDF-1.4 bench order"u8.ToArray(),
+                    };
+                    var started = Stopwatch.GetTimestamp();
+                    var r = await client.SendAsync(Hi1Requests.Create(spec, now), Hi1Encoding.Json, ct);
+                    if (r.Status == 200)
+                    {
+                        mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref failed);
+                    }
+                }
+            }, ct)).ToList();
+            await Task.WhenAll(workers);
+            var seconds = clock.Elapsed.TotalSeconds;
+            var all = latencies.SelectMany(l => l).Order().ToList();
+            await app.StopAsync(ct);
+            return new Hi1BenchReport(store.IsPostgres ? "PostgreSQL" : "SQLite", concurrency, seconds, all.Count, failed, all.Count / seconds,
+                Percentile(all, 0.50), Percentile(all, 0.99));
+        }
+        finally
+        {
+            try
+            {
+                temp.Delete(recursive: true);
+            }
+            catch (IOException)
+            {
+                // A database file still closing is not worth failing the run over.
+            }
+        }
+    }
+
+    private static async Task RegisterAsync(VigilStore store, string code, Hi1Signer signer, CancellationToken ct)
+    {
+        var now = TimeProvider.System.GetUtcNow();
+        await using var db = store.CreateContext();
+        db.Authorities.Add(new Authority
+        {
+            Code = code,
+            CountryCode = "DE",
+            Name = "Benchmark authority",
+            Kind = AuthorityKind.Police,
+            Instruments = [LegalInstrument.EuProductionOrder],
+            CreatedAt = now,
+            UpdatedAt = now,
+            Keys =
+            [
+                new AuthorityKey { KeyId = signer.KeyId, Kind = AuthorityKeyKind.JwsPublicKey, Algorithm = signer.Algorithm, Pem = signer.PublicKeyPem(), NotBefore = now.AddMinutes(-1), NotAfter = now.AddDays(1), CreatedAt = now },
+            ],
+        });
+        await db.SaveChangesAsync(ct);
+    }
+
+    private static double Percentile(List<double> sorted, double p) =>
+        sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+}

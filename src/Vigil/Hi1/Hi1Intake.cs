@@ -1,0 +1,393 @@
+using Microsoft.EntityFrameworkCore;
+using Vigil.Authorities;
+using Vigil.Ledger;
+using Vigil.Orders;
+using Vigil.Storage;
+
+namespace Vigil.Hi1;
+
+/// <summary>The answer to one HI-1 request: HTTP status, body, content type.</summary>
+public sealed record Hi1Reply(int Status, byte[] Body, string ContentType);
+
+/// <summary>
+/// HI-1 order intake: authenticates every request (JWS with a registered key, fresh timestamp, unused nonce), reads
+/// the message (JSON or XML), creates at most one order per message in one transaction, answers GET and LIST for the
+/// sender's own orders, and writes every refusal and every created order to the ledger.
+/// </summary>
+public sealed class Hi1Intake(VigilStore store, LedgerLog ledger, TimeProvider time)
+{
+    public const string Refused = "hi1.refused";
+    public const string OrderReceived = "hi1.order_received";
+    public const string SubjectType = "hi1_request";
+    public const string JoseMediaType = "application/jose";
+    public const string Role = "authority";
+
+    /// <summary>Largest request body (a JWS of a message of <see cref="Hi1Codec.MaxMessageBytes"/>, base64url).</summary>
+    public const int MaxBodyBytes = (Hi1Codec.MaxMessageBytes / 3 * 4) + (64 * 1024);
+
+    /// <summary>How far a request's <c>iat</c> may be from the server's clock, either way.</summary>
+    public static readonly TimeSpan MaxSkew = TimeSpan.FromMinutes(5);
+
+    /// <summary>Most orders one LIST returns (newest first).</summary>
+    public const int ListLimit = 1000;
+
+    private long lastNonceCleanup;
+
+    /// <summary>Reads <paramref name="body"/> (at most <see cref="MaxBodyBytes"/>) and answers it.</summary>
+    public async Task<Hi1Reply> HandleAsync(string? contentType, long? contentLength, Stream body, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        byte[] bytes;
+        try
+        {
+            if (!IsJose(contentType))
+            {
+                throw new Hi1Exception("content_type_unsupported", 415, $"requests are JWS compact serialisations sent as Content-Type: {JoseMediaType}");
+            }
+            if (contentLength > MaxBodyBytes)
+            {
+                throw new Hi1Exception("body_too_large", 413, $"the body is larger than {MaxBodyBytes} bytes");
+            }
+            bytes = await ReadLimitedAsync(body, ct);
+        }
+        catch (Hi1Exception e)
+        {
+            return await RefuseAsync(e, "unknown", null, [], Hi1Encoding.Json, ct);
+        }
+        return await HandleAsync(bytes, ct);
+    }
+
+    /// <summary>Answers one request body (a JWS compact serialisation).</summary>
+    public async Task<Hi1Reply> HandleAsync(byte[] body, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        string actor = "unknown";
+        Hi1Header? header = null;
+        var encoding = Hi1Encoding.Json;
+        try
+        {
+            var jws = Hi1Jws.Parse(body);
+            actor = jws.Header.Kid;
+            encoding = jws.Header.ContentType is { } cty ? (cty.EndsWith("xml", StringComparison.Ordinal) ? Hi1Encoding.Xml : Hi1Encoding.Json) : Hi1Codec.Sniff(jws.Payload);
+            await using var db = store.CreateContext();
+            var now = time.GetUtcNow();
+            var key = await AuthenticateAsync(db, jws, now, ct);
+            var authority = key.Authority!;
+            var root = Hi1Codec.Read(jws.Payload, encoding);
+            var message = Hi1MessageReader.Read(root, encoding);
+            header = message.Header;
+            if (!string.Equals(message.Header.SenderId, authority.Code, StringComparison.Ordinal)
+                || !string.Equals(message.Header.SenderCountry, authority.CountryCode, StringComparison.Ordinal))
+            {
+                throw Hi1Exception.Forbidden("key_authority_mismatch", $"key {key.KeyId} belongs to another authority than the message's SenderIdentifier");
+            }
+            return await ProcessAsync(db, message, authority, key.KeyId, jws.Payload, body, now, ct);
+        }
+        catch (Hi1Exception e)
+        {
+            return await RefuseAsync(e, actor, header, body, encoding, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Vigil's fault (e.g. the database is down): still refused, still on the ledger, never a partial order.
+            return await RefuseAsync(new Hi1Exception("internal_error", 500, "the request could not be processed; nothing was created"), actor, header, body, encoding, ct);
+        }
+    }
+
+    private async Task<AuthorityKey> AuthenticateAsync(VigilDb db, Hi1Jws jws, DateTimeOffset now, CancellationToken ct)
+    {
+        var h = jws.Header;
+        var key = await db.AuthorityKeys.AsNoTracking().Include(k => k.Authority).FirstOrDefaultAsync(k => k.KeyId == h.Kid, ct);
+        if (key is null || key.Kind != AuthorityKeyKind.JwsPublicKey || key.Authority is null)
+        {
+            throw Hi1Exception.Unauthenticated("key_unknown", "kid names no registered JWS key");
+        }
+        // The registered algorithm decides; a header naming another one (e.g. HS256 with the public key as secret) is refused.
+        if (!string.Equals(key.Algorithm, h.Alg, StringComparison.Ordinal))
+        {
+            throw Hi1Exception.Unauthenticated("alg_mismatch", $"key {key.KeyId} is registered for {key.Algorithm}, not {h.Alg}");
+        }
+        if (!jws.Verify(h.Alg, key.Pem))
+        {
+            throw Hi1Exception.Unauthenticated("signature_invalid", "the JWS signature does not verify with the registered key");
+        }
+        if (key.RevokedAt is not null)
+        {
+            throw Hi1Exception.Unauthenticated("key_revoked", $"key {key.KeyId} was revoked");
+        }
+        if (now < key.NotBefore)
+        {
+            throw Hi1Exception.Unauthenticated("key_not_yet_valid", $"key {key.KeyId} is valid from {Hi1Responses.Time(key.NotBefore)}");
+        }
+        if (now >= key.NotAfter)
+        {
+            throw Hi1Exception.Unauthenticated("key_expired", $"key {key.KeyId} expired at {Hi1Responses.Time(key.NotAfter)}");
+        }
+        if (key.Authority.DisabledAt is not null)
+        {
+            throw Hi1Exception.Forbidden("authority_disabled", $"authority {key.Authority.Code} is no longer registered");
+        }
+        if ((now - h.IssuedAt).Duration() > MaxSkew)
+        {
+            throw Hi1Exception.Unauthenticated("clock_skew", $"iat is {(now - h.IssuedAt).TotalSeconds:F0} s from the server's clock; at most {MaxSkew.TotalSeconds:F0} s either way");
+        }
+        await ConsumeNonceAsync(db, key.KeyId, h, now, ct);
+        return key;
+    }
+
+    private async Task ConsumeNonceAsync(VigilDb db, string keyId, Hi1JwsHeader h, DateTimeOffset now, CancellationToken ct)
+    {
+        // Only signed, fresh requests reach here, so the table cannot be filled by strangers. A nonce row is needed
+        // while its iat is still within the skew; after that the age check refuses the replay by itself.
+        var nonce = new Hi1Nonce { KeyId = keyId, Nonce = h.Nonce, ExpiresAt = h.IssuedAt + MaxSkew };
+        db.Hi1Nonces.Add(nonce);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            if (await db.Hi1Nonces.AnyAsync(n => n.KeyId == keyId && n.Nonce == h.Nonce, ct))
+            {
+                throw Hi1Exception.Unauthenticated("replay", "this nonce was already used with this key");
+            }
+            throw;
+        }
+        db.ChangeTracker.Clear();
+        var last = Interlocked.Read(ref lastNonceCleanup);
+        if (now.UtcTicks - last > TimeSpan.TicksPerMinute && Interlocked.CompareExchange(ref lastNonceCleanup, now.UtcTicks, last) == last)
+        {
+            await db.Hi1Nonces.Where(n => n.ExpiresAt < now).ExecuteDeleteAsync(ct);
+        }
+    }
+
+    private async Task<Hi1Reply> ProcessAsync(VigilDb db, Hi1Message message, Authority authority, string keyId, byte[] payload, byte[] body, DateTimeOffset now, CancellationToken ct)
+    {
+        var responses = new Dictionary<int, Hi1Node>();
+        var creates = message.Actions.Where(a => a.Verb == Hi1Verb.Create).ToList();
+        var events = new List<LedgerEvent>();
+        if (creates.Count > 0)
+        {
+            await CreateAsync(db, message, creates, authority, keyId, body, now, responses, events, ct);
+        }
+        foreach (var a in message.Actions)
+        {
+            switch (a.Verb)
+            {
+                case Hi1Verb.Get:
+                    responses[a.Id] = await GetAsync(db, authority, a.Identifier!, ct);
+                    break;
+                case Hi1Verb.List:
+                    responses[a.Id] = await ListAsync(db, authority, a.ObjectType, ct);
+                    break;
+                case Hi1Verb.Unsupported:
+                    responses[a.Id] = Hi1Responses.ErrorInformation("action_not_supported", $"{a.VerbName} is not supported (CREATE, GET and LIST are)", []);
+                    break;
+                default:
+                    break;
+            }
+        }
+        if (events.Count > 0)
+        {
+            await ledger.AppendBatchAsync(events, ct);
+        }
+        var payloadNode = new Hi1Node("ResponsePayload", "");
+        var list = payloadNode.Add("ActionResponses");
+        foreach (var a in message.Actions)
+        {
+            list.Add(Hi1Responses.ActionResponse(a.Id, responses[a.Id]));
+        }
+        bool anyOk = responses.Values.Any(r => r.Name != "ErrorInformation");
+        return Reply(anyOk ? 200 : 422, Hi1Responses.Message(message.Header, time.GetUtcNow(), payloadNode), message.Encoding);
+    }
+
+    private static async Task CreateAsync(VigilDb db, Hi1Message message, List<Hi1Action> creates, Authority authority, string keyId, byte[] body,
+        DateTimeOffset now, Dictionary<int, Hi1Node> responses, List<LedgerEvent> events, CancellationToken ct)
+    {
+        var draft = Hi1OrderReader.Read(message, creates, authority, keyId, now);
+        var order = draft.Order;
+        // A repeated CREATE (the authority retrying after a lost answer) gets the same answer, not a second order.
+        if (order.Hi1ObjectId is { } objectId
+            && await db.LegalOrders.AsNoTracking().AnyAsync(o => o.AuthorityId == authority.Id && o.Hi1ObjectId == objectId, ct))
+        {
+            AnswerCreated(creates, draft, responses);
+            return;
+        }
+        if (draft.Errors.Count == 0)
+        {
+            Hi1OrderReader.AddValidationErrors(draft, OrderValidation.Validate(order, authority, now));
+        }
+        if (draft.Errors.Count > 0)
+        {
+            foreach (var a in creates)
+            {
+                var mine = draft.Errors.Where(e => e.ActionId == a.Id).ToList();
+                responses[a.Id] = mine.Count > 0
+                    ? Hi1Responses.ErrorInformation("order_invalid", $"the order was not created: {string.Join("; ", mine.Select(e => $"{e.Field}: {e.Message}"))}", mine)
+                    : Hi1Responses.ErrorInformation("order_not_processed", "the order was not created because another object of it is invalid", []);
+            }
+            var codes = string.Join(",", draft.Errors.Select(e => e.Code).Distinct(StringComparer.Ordinal));
+            events.Add(RefusalEvent(keyId, message.Header, "order_invalid: " + codes, body));
+            return;
+        }
+
+        OrderLifecycle.StartClock(order);
+        var rules = InstrumentRules.For(order.Instrument);
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            db.LegalOrders.Add(order);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException) when (order.Hi1ObjectId is { } id)
+            {
+                // The same CREATE arrived twice at once: the unique (authority, object id) index let one through.
+                await tx.RollbackAsync(ct);
+                db.ChangeTracker.Clear();
+                if (await db.LegalOrders.AsNoTracking().AnyAsync(o => o.AuthorityId == authority.Id && o.Hi1ObjectId == id, ct))
+                {
+                    AnswerCreated(creates, draft, responses);
+                    return;
+                }
+                throw;
+            }
+            var moves = new List<LedgerEvent>
+            {
+                OrderLifecycle.Move(db, order, OrderState.Authenticated, keyId, Role, $"JWS verified with key {keyId}", now),
+                OrderLifecycle.Move(db, order, OrderState.UnderReview, keyId, Role, "received over HI-1; awaiting legal review", now),
+            };
+            var holds = PreservationHolds.PlaceForOrder(db, order, now);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+
+            var selectors = order.Tasks.Sum(t => t.Selectors.Count);
+            events.Add(OrderLifecycle.Event(keyId, Role, OrderReceived, order.Id,
+                $"{rules.Code} {order.Reference} from {authority.Code} over HI-1 {message.Encoding}: {order.Tasks.Count} task(s), {selectors} selector(s), {order.Documents.Count} document(s){(order.Emergency ? ", emergency" : "")}")
+                with { PayloadSha256 = LedgerEvent.HashPayload(body) });
+            events.AddRange(moves);
+            foreach (var d in order.Documents)
+            {
+                events.Add(OrderLifecycle.Event(keyId, Role, "order.document_stored", order.Id, $"{d.DocumentType} {d.ContentType}, {d.Content.Length} bytes, sha256 {d.Sha256}")
+                    with { PayloadSha256 = Convert.FromHexString(d.Sha256) });
+            }
+            if (holds.Count > 0)
+            {
+                events.Add(OrderLifecycle.Event(keyId, Role, "order.preservation_placed", order.Id,
+                    $"{holds.Count} preservation hold(s) on receipt until {Hi1Responses.Time(holds[0].ExpiresAt)}"));
+            }
+        }
+        AnswerCreated(creates, draft, responses);
+    }
+
+    private static void AnswerCreated(List<Hi1Action> creates, Hi1OrderDraft draft, Dictionary<int, Hi1Node> responses)
+    {
+        foreach (var a in creates)
+        {
+            responses[a.Id] = Hi1Responses.CreateResponse(draft.ObjectIds.GetValueOrDefault(a.Id, ""));
+        }
+    }
+
+    private static async Task<Hi1Node> GetAsync(VigilDb db, Authority authority, string identifier, CancellationToken ct)
+    {
+        var id = identifier.ToLowerInvariant();
+        // Only the caller's own orders: another authority's object ids answer "not found" like unknown ones.
+        var order = await db.LegalOrders.AsNoTracking().Include(o => o.Tasks).Include(o => o.Documents)
+            .FirstOrDefaultAsync(o => o.AuthorityId == authority.Id && o.Hi1ObjectId == id, ct);
+        if (order is not null)
+        {
+            return new Hi1Node("GETResponse", "").Add(Hi1Responses.Authorisation(order, authority));
+        }
+        var task = await db.OrderTasks.AsNoTracking().Include(t => t.Order)
+            .FirstOrDefaultAsync(t => t.Hi1ObjectId == id && t.Order!.AuthorityId == authority.Id, ct);
+        if (task is not null)
+        {
+            return new Hi1Node("GETResponse", "").Add(Hi1Responses.Task(task, task.Order!, authority));
+        }
+        var doc = await (from d in db.OrderDocuments.AsNoTracking()
+                         join o in db.LegalOrders.AsNoTracking() on d.OrderId equals o.Id
+                         where d.Hi1ObjectId == id && o.AuthorityId == authority.Id
+                         select new { d, o }).FirstOrDefaultAsync(ct);
+        if (doc is not null)
+        {
+            return new Hi1Node("GETResponse", "").Add(Hi1Responses.Document(doc.d, doc.o, authority));
+        }
+        return Hi1Responses.ErrorInformation("not_found", $"no object {Hi1Codec.Cut(identifier)} of {authority.Code}", []);
+    }
+
+    private static async Task<Hi1Node> ListAsync(VigilDb db, Authority authority, string? objectType, CancellationToken ct)
+    {
+        var response = new Hi1Node("LISTResponse", "");
+        if (objectType is not null && objectType.Contains("LDTaskObject", StringComparison.Ordinal))
+        {
+            var tasks = await db.OrderTasks.AsNoTracking().Where(t => t.Order!.AuthorityId == authority.Id)
+                .OrderByDescending(t => t.Id).Take(ListLimit).Select(t => new { t.Hi1ObjectId, t.Decision }).ToListAsync(ct);
+            foreach (var t in tasks)
+            {
+                Record(response, "{" + Hi1Codec.TaskNamespace + "}LDTaskObject", t.Hi1ObjectId ?? "", t.Decision.ToString());
+            }
+            return response;
+        }
+        var orders = await db.LegalOrders.AsNoTracking().Where(o => o.AuthorityId == authority.Id)
+            .OrderByDescending(o => o.ReceivedAt).ThenByDescending(o => o.Id).Take(ListLimit)
+            .Select(o => new { o.Hi1ObjectId, o.State, o.Reference }).ToListAsync(ct);
+        foreach (var o in orders)
+        {
+            Record(response, "{" + Hi1Codec.AuthorisationNamespace + "}AuthorisationObject", o.Hi1ObjectId ?? "", o.State.ToString()).Add("Reference", o.Reference);
+        }
+        return response;
+    }
+
+    private static Hi1Node Record(Hi1Node list, string type, string id, string status)
+    {
+        var r = list.Add("ListResponseRecord");
+        r.Add("ObjectType", type);
+        r.Add("ObjectIdentifier", id);
+        r.Add("Generation", "1");
+        r.Add("Status", status);
+        return r;
+    }
+
+    private async Task<Hi1Reply> RefuseAsync(Hi1Exception e, string actor, Hi1Header? header, byte[] body, Hi1Encoding encoding, CancellationToken ct)
+    {
+        await ledger.AppendAsync(RefusalEvent(actor, header, e.Code, body), ct);
+        return Reply(e.Status, Hi1Responses.Message(header, time.GetUtcNow(), Hi1Responses.MessageError(e.Code, e.Message)), encoding);
+    }
+
+    /// <summary>A refusal for the ledger: who (the kid or "unknown"), why (the code); the body only as its SHA-256.</summary>
+    private static LedgerEvent RefusalEvent(string actor, Hi1Header? header, string reason, byte[] body) =>
+        new(Cut(string.IsNullOrWhiteSpace(actor) ? "unknown" : actor), Role, Refused,
+            new LedgerSubject(SubjectType, Cut(header?.TransactionId ?? "unknown")), Cut(reason, LedgerEvent.MaxReasonLength),
+            LedgerEvent.HashPayload(body));
+
+    private static Hi1Reply Reply(int status, Hi1Node message, Hi1Encoding encoding) =>
+        new(status, Hi1Codec.Write(message, encoding), encoding == Hi1Encoding.Xml ? "application/xml; charset=utf-8" : "application/json; charset=utf-8");
+
+    private static bool IsJose(string? contentType) =>
+        contentType is not null && contentType.Split(';')[0].Trim().Equals(JoseMediaType, StringComparison.OrdinalIgnoreCase);
+
+    private static async Task<byte[]> ReadLimitedAsync(Stream body, CancellationToken ct)
+    {
+        using var ms = new MemoryStream();
+        var buffer = new byte[16 * 1024];
+        int n;
+        while ((n = await body.ReadAsync(buffer, ct)) > 0)
+        {
+            if (ms.Length + n > MaxBodyBytes)
+            {
+                throw new Hi1Exception("body_too_large", 413, $"the body is larger than {MaxBodyBytes} bytes");
+            }
+            ms.Write(buffer, 0, n);
+        }
+        return ms.ToArray();
+    }
+
+    private static string Cut(string s, int max = LedgerEvent.MaxNameLength)
+    {
+        // Control characters from a hostile kid or transaction id would be refused by the ledger; keep them out.
+        s = new string(s.Select(c => char.IsControl(c) || char.IsSurrogate(c) ? '?' : c).ToArray());
+        return s.Length <= max ? s : s[..max];
+    }
+
+}
