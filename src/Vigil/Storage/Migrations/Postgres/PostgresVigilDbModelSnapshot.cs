@@ -604,6 +604,37 @@ namespace Vigil.Storage.Migrations.Postgres
                     b.ToTable("user_notices", (string)null);
                 });
 
+            modelBuilder.Entity("Vigil.Hi1.Hi1Nonce", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("Nonce")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("KeyId", "Nonce")
+                        .IsUnique();
+
+                    b.ToTable("hi1_nonces", (string)null);
+                });
+
             modelBuilder.Entity("Vigil.Ingest.IngestItem", b =>
                 {
                     b.Property<long>("Id")

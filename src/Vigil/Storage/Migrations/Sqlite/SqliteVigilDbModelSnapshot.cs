@@ -579,6 +579,35 @@ namespace Vigil.Storage.Migrations.Sqlite
                     b.ToTable("user_notices", (string)null);
                 });
 
+            modelBuilder.Entity("Vigil.Hi1.Hi1Nonce", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Nonce")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("KeyId", "Nonce")
+                        .IsUnique();
+
+                    b.ToTable("hi1_nonces", (string)null);
+                });
+
             modelBuilder.Entity("Vigil.Ingest.IngestItem", b =>
                 {
                     b.Property<long>("Id")
