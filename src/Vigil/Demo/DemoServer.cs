@@ -139,6 +139,10 @@ public sealed class DemoServer : IAsyncDisposable
                 checks.Add(c);
                 await output.WriteLineAsync($"   [{(c.Passed ? "ok" : "FAILED")}] {c.Check}: {c.Detail}");
             }
+            await output.WriteLineAsync(Environment.NewLine + "10. A lawful order, answered with exactly its scope");
+            var order = await DemoOrder.RunAsync(app, server.Address, key, store, time, output, ct);
+            checks.Add(order);
+            await output.WriteLineAsync($"   [{(order.Passed ? "ok" : "FAILED")}] {order.Check}: {order.Detail}");
             server.Checks = checks;
             await output.WriteLineAsync("   traffic: " + string.Join(", ", server.Traffic.Where(t => t.Value > 0).Select(t => Describe(t.Key, t.Value))));
             return server;

@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
 using Vigil.Authorities;
 using Vigil.Hi1;
 using Vigil.Orders;
@@ -19,9 +21,12 @@ public sealed class Hi1IntakeTests
     public async Task Shared_vector_in_json_and_the_same_order_in_xml_are_accepted_and_become_orders_under_review(string provider)
     {
         Assert.StartsWith("../shared/vectors/hi1/", Path.GetRelativePath(Repo.Root, VectorPath).Replace('\\', '/'), StringComparison.Ordinal);
-        await using var s = await Hi1Server.StartAsync(provider);
+        // The vector's authorisation runs 2026-11-27 to 2026-12-27: the server runs at the vector's own timestamp, so
+        // the test does not start failing when that period ends.
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-27T09:00:00Z", CultureInfo.InvariantCulture));
+        await using var s = await Hi1Server.StartAsync(provider, clock);
         var vector = await File.ReadAllBytesAsync(VectorPath);
-        var json = await s.PostAsync(s.Signers["gb-es256"].Sign(vector, Hi1Server.Now));
+        var json = await s.PostAsync(s.Signers["gb-es256"].Sign(vector, clock.GetUtcNow()));
         Assert.True(json.Status == 200, json.Body);
         Assert.Equal("application/json", json.ContentType);
         using (var doc = JsonDocument.Parse(json.Body))
@@ -32,7 +37,7 @@ public sealed class Hi1IntakeTests
             Assert.Equal("2c1bf5b3-1b8f-4d95-9b58-ab4c9e8d1b02", responses[1].GetProperty("CREATEResponse").GetProperty("Identifier").GetString());
         }
 
-        var xml = await s.PostAsync(s.Signers["gb-eddsa"].Sign(await File.ReadAllBytesAsync(XmlPath), Hi1Server.Now));
+        var xml = await s.PostAsync(s.Signers["gb-eddsa"].Sign(await File.ReadAllBytesAsync(XmlPath), clock.GetUtcNow()));
         Assert.True(xml.Status == 200, xml.Body);
         Assert.Equal("application/xml", xml.ContentType);
         Assert.Contains("<Identifier>4b0f3c2e-1d6a-4e8b-9f7c-5a3d2e1f0b9a</Identifier>", xml.Body, StringComparison.Ordinal);
@@ -74,7 +79,7 @@ public sealed class Hi1IntakeTests
         Assert.DoesNotContain(s.Server.LedgerEntries(), e => e.Event.Reason.Contains("suspect@", StringComparison.OrdinalIgnoreCase));
 
         // The same CREATE again (a retry with a fresh nonce) is answered the same way and makes no second order.
-        var again = await s.PostAsync(s.Signers["gb-ps256"].Sign(vector, Hi1Server.Now));
+        var again = await s.PostAsync(s.Signers["gb-ps256"].Sign(vector, clock.GetUtcNow()));
         Assert.True(again.Status == 200, again.Body);
         Assert.Contains("9d1b2c3a-6e5f-4a70-8b9c-1d2e3f405162", again.Body, StringComparison.Ordinal);
         Assert.Equal(2, await s.OrderCountAsync());

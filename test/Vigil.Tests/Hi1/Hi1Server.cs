@@ -26,11 +26,15 @@ internal sealed partial class Hi1Server : IAsyncDisposable
 
     public HttpClient Http { get; private set; } = null!;
 
-    public static async Task<Hi1Server> StartAsync(string provider)
+    /// <summary>The server's clock (the system clock unless a test fixes it).</summary>
+    public TimeProvider Time { get; private init; } = TimeProvider.System;
+
+    public static async Task<Hi1Server> StartAsync(string provider, TimeProvider? time = null)
     {
-        var (server, _) = await RunningServer.StartAsync(provider);
-        var s = new Hi1Server(server) { Http = server.Client() };
-        var now = TimeProvider.System.GetUtcNow();
+        time ??= TimeProvider.System;
+        var (server, _) = await RunningServer.StartAsync(provider, time);
+        var s = new Hi1Server(server) { Http = server.Client(), Time = time };
+        var now = time.GetUtcNow();
         await using var db = server.Store.Store.CreateContext();
         var gb = Authority(Gb, "GB", [LegalInstrument.GenericLegalProcess, LegalInstrument.UkUsOverseasProductionOrder], now);
         var de = Authority(De, "DE", [LegalInstrument.EuProductionOrder, LegalInstrument.EuPreservationOrder, LegalInstrument.EuTcoRemovalOrder], now);

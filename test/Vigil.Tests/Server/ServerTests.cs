@@ -155,8 +155,9 @@ public sealed class ServerTests
             Assert.True(policies.Count > 0, name + " declares no authorization");
             Assert.All(policies, p => Assert.False(string.IsNullOrEmpty(p.Policy) && string.IsNullOrEmpty(p.Roles), name + " has [Authorize] without a policy"));
         }
-        // Only sign-in and the probes are public.
-        Assert.Equal(["/health", "/login", "/login", "/login/2fa", "/login/2fa", "/ready", "/static/vigil.css"], anonymous.Order(StringComparer.Ordinal));
+        // Only sign-in, the probes and HI-1 intake are public; HI-1 authenticates every request itself by its JWS
+        // signature with a registered authority key (test/Vigil.Tests/Hi1 refuses every unsigned or forged request).
+        Assert.Equal(["/health", "/hi1/v1", "/login", "/login", "/login/2fa", "/login/2fa", "/ready", "/static/vigil.css"], anonymous.Order(StringComparer.Ordinal));
     }
 
     [Theory]
