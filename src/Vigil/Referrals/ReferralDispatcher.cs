@@ -1,6 +1,5 @@
 using System.Diagnostics.Metrics;
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -8,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Vigil.Webhooks;
 using Vigil.Authorities;
 using Vigil.Ledger;
 using Vigil.Pipeline;
@@ -336,12 +336,8 @@ public sealed partial class ReferralDispatcher : BackgroundService
                 var body = await response.Content.ReadAsStringAsync(linked.Token);
                 return new Outcome(true, code, ReceiptOf(body), "", null);
             }
-            TimeSpan? retryAfter = null;
-            if (response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable && response.Headers.RetryAfter is { } ra)
-            {
-                retryAfter = ra.Delta ?? (ra.Date - time.GetUtcNow());
-            }
-            var error = $"HTTP {code}" + (Clean(response.ReasonPhrase) is { Length: > 0 } reason ? " " + reason : "");
+            var retryAfter = RemoteResponse.RetryAfter(response, time.GetUtcNow());
+            var error = $"HTTP {code}" + (RemoteResponse.Clean(response.ReasonPhrase) is { Length: > 0 } reason ? " " + reason : "");
             if (code is >= 300 and <= 399)
             {
                 error += "; redirects are not followed";
@@ -354,7 +350,7 @@ public sealed partial class ReferralDispatcher : BackgroundService
         }
         catch (HttpRequestException e)
         {
-            return new Outcome(false, null, null, $"request failed ({e.HttpRequestError}): {Clean(e.Message)}", null);
+            return new Outcome(false, null, null, $"request failed ({e.HttpRequestError}): {RemoteResponse.Clean(e.Message)}", null);
         }
     }
 
@@ -375,16 +371,6 @@ public sealed partial class ReferralDispatcher : BackgroundService
             // Not JSON: delivered, but not acknowledged.
         }
         return null;
-    }
-
-    private static string Clean(string? s)
-    {
-        if (string.IsNullOrEmpty(s))
-        {
-            return "";
-        }
-        var printable = new string([.. s.Select(c => char.IsControl(c) ? ' ' : c)]);
-        return printable.Length > 300 ? printable[..300] + "..." : printable;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "referral dispatcher could not read the referrals")]

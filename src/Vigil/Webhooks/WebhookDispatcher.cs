@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.AspNetCore.DataProtection;
@@ -200,15 +199,11 @@ public sealed partial class WebhookDispatcher(
             {
                 return WebhookOutcome.Success(code);
             }
-            TimeSpan? retryAfter = null;
-            if (response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable && response.Headers.RetryAfter is { } ra)
-            {
-                retryAfter = ra.Delta ?? (ra.Date - time.GetUtcNow());
-            }
-            var error = $"HTTP {code}" + (Clean(response.ReasonPhrase) is { Length: > 0 } reason ? " " + reason : "");
+            var retryAfter = RemoteResponse.RetryAfter(response, time.GetUtcNow());
+            var error = $"HTTP {code}" + (RemoteResponse.Clean(response.ReasonPhrase) is { Length: > 0 } reason ? " " + reason : "");
             if (code is >= 300 and <= 399)
             {
-                error += "; redirects are not followed" + (response.Headers.Location is { } to ? " (Location: " + Clean(to.OriginalString) + ")" : "");
+                error += "; redirects are not followed" + (response.Headers.Location is { } to ? " (Location: " + RemoteResponse.Clean(to.OriginalString) + ")" : "");
             }
             return WebhookOutcome.Failed(code, error, retryAfter);
         }
@@ -218,7 +213,7 @@ public sealed partial class WebhookDispatcher(
         }
         catch (HttpRequestException e)
         {
-            return WebhookOutcome.Failed(null, $"request failed ({e.HttpRequestError}): {Clean(e.Message)}", null);
+            return WebhookOutcome.Failed(null, $"request failed ({e.HttpRequestError}): {RemoteResponse.Clean(e.Message)}", null);
         }
     }
 
@@ -272,17 +267,6 @@ public sealed partial class WebhookDispatcher(
         await db.SaveChangesAsync(ct);
         metrics.Retried();
         LogRetry(m.Id, target.Name, m.Attempts, m.LastError, m.NextAttemptAt);
-    }
-
-    /// <summary>Text from the remote side, made safe to store and show: printable, at most 300 characters.</summary>
-    private static string Clean(string? s)
-    {
-        if (string.IsNullOrEmpty(s))
-        {
-            return "";
-        }
-        var printable = new string([.. s.Select(c => char.IsControl(c) ? ' ' : c)]);
-        return printable.Length > 300 ? printable[..300] + "..." : printable;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "webhook dispatcher could not read the outbox")]
