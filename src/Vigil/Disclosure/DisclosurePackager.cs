@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
-using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
@@ -29,7 +28,6 @@ public static class DisclosurePackager
     public const string ManifestName = "manifest.json";
     public const string SignatureName = "manifest.json.p7s";
     public const string Format = "vigil-disclosure-package-v1";
-    private static readonly Oid Aes256Cbc = new("2.16.840.1.101.3.4.1.42");
 
     internal static readonly JsonSerializerOptions Json = new()
     {
@@ -155,12 +153,7 @@ public static class DisclosurePackager
     }
 
     /// <summary>CMS EnvelopedData, AES-256-CBC content encryption, RSA-OAEP (SHA-256) key transport to <paramref name="recipient"/>.</summary>
-    public static byte[] Encrypt(byte[] content, X509Certificate2 recipient)
-    {
-        var cms = new EnvelopedCms(new ContentInfo(content), new AlgorithmIdentifier(Aes256Cbc));
-        cms.Encrypt(new CmsRecipient(SubjectIdentifierType.IssuerAndSerialNumber, recipient, RSAEncryptionPadding.OaepSHA256));
-        return cms.Encode();
-    }
+    public static byte[] Encrypt(byte[] content, X509Certificate2 recipient) => CmsEnvelope.Encrypt(content, recipient);
 
     /// <summary>Reads an authority's encryption certificate; null with a reason when it cannot receive packages.</summary>
     public static X509Certificate2? RecipientCertificate(Authority authority, DateTimeOffset now, out string? error)

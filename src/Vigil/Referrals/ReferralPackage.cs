@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
@@ -150,10 +149,7 @@ public static class ReferralPackage
                 throw new CryptographicException("the authority's encryption certificate has no RSA key (CMS key transport needs RSA)");
             }
         }
-        // id-aes256-CBC; RSA-OAEP with SHA-256 wraps the content key (openssl cms -decrypt reads it).
-        var enveloped = new EnvelopedCms(new ContentInfo(signed), new AlgorithmIdentifier(new Oid("2.16.840.1.101.3.4.1.42")));
-        enveloped.Encrypt(new CmsRecipient(SubjectIdentifierType.IssuerAndSerialNumber, cert, RSAEncryptionPadding.OaepSHA256));
-        var bytes = enveloped.Encode();
+        var bytes = CmsEnvelope.Encrypt(signed, cert);
         return new SealedPackage(bytes, SHA256.HashData(bytes), Encrypted: true);
     }
 
