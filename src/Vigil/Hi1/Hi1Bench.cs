@@ -7,10 +7,12 @@ using Vigil.Storage;
 namespace Vigil.Hi1;
 
 /// <summary>What <c>vigil bench hi1</c> measured.</summary>
-public sealed record Hi1BenchReport(string Database, int Concurrency, double Seconds, long Accepted, long Failed, double AcceptedPerSecond, double P50Ms, double P99Ms)
+public sealed record Hi1BenchReport(string Database, int Concurrency, double Seconds, long Accepted, long Failed, double AcceptedPerSecond, double P50Ms, double P99Ms,
+    double CpuMsPerOrder, double LoadAverage)
 {
     public string Format() => string.Create(CultureInfo.InvariantCulture,
-        $"bench hi1: {Database}, {Concurrency} clients, {Seconds:F1} s: {Accepted} verified CREATEs accepted ({AcceptedPerSecond:F0}/s), {Failed} failed, latency p50 {P50Ms:F1} ms, p99 {P99Ms:F1} ms");
+        $"bench hi1: {Database}, {Concurrency} clients, {Seconds:F1} s measured after warm-up: {Accepted} verified CREATEs accepted ({AcceptedPerSecond:F0}/s), {Failed} failed, " +
+        $"latency p50 {P50Ms:F1} ms, p99 {P99Ms:F1} ms; process CPU {CpuMsPerOrder:F2} ms per order (server and signing clients together); load average {LoadAverage:F1}");
 }
 
 /// <summary>
@@ -20,7 +22,7 @@ public sealed record Hi1BenchReport(string Database, int Concurrency, double Sec
 /// </summary>
 public static class Hi1Bench
 {
-    public static async Task<Hi1BenchReport> RunAsync(string? postgres, TimeSpan duration, int concurrency, TextWriter? progress, CancellationToken ct)
+    public static async Task<Hi1BenchReport> RunAsync(string? postgres, TimeSpan duration, TimeSpan warmup, int concurrency, TextWriter? progress, CancellationToken ct)
     {
         var temp = Directory.CreateTempSubdirectory("vigil-bench-hi1-");
         try
@@ -32,18 +34,19 @@ public static class Hi1Bench
             var code = "BENCH-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
             using var signer = Hi1Signer.Generate("ES256", code.ToLowerInvariant() + "-es256");
             await RegisterAsync(store, code, signer, ct);
-            progress?.WriteLine($"bench hi1: server {address}, {(store.IsPostgres ? "PostgreSQL" : "SQLite")}, authority {code}, {concurrency} clients, {duration.TotalSeconds:F0} s");
+            progress?.WriteLine($"bench hi1: server {address}, {(store.IsPostgres ? "PostgreSQL" : "SQLite")}, authority {code}, {concurrency} clients, {warmup.TotalSeconds:F0} s warm-up, {duration.TotalSeconds:F0} s measured");
 
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency }) { BaseAddress = address };
             var client = new Hi1Client(http, signer, TimeProvider.System);
             var latencies = new List<double>[concurrency];
             long failed = 0;
             var clock = Stopwatch.StartNew();
+            var end = warmup + duration;
             var workers = Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
             {
                 var mine = latencies[w] = [];
                 int i = 0;
-                while (clock.Elapsed < duration && !ct.IsCancellationRequested)
+                while (clock.Elapsed < end && !ct.IsCancellationRequested)
                 {
                     var now = TimeProvider.System.GetUtcNow();
                     var spec = new Hi1OrderSpec("DE", code, "EPOC", string.Create(CultureInfo.InvariantCulture, $"B-{w}-{i++}"),
@@ -52,23 +55,29 @@ public static class Hi1Bench
                         Document = "%PDF-1.4 bench order"u8.ToArray(),
                     };
                     var started = Stopwatch.GetTimestamp();
+                    bool counted = clock.Elapsed >= warmup;
                     var r = await client.SendAsync(Hi1Requests.Create(spec, now), Hi1Encoding.Json, ct);
-                    if (r.Status == 200)
-                    {
-                        mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                    }
-                    else
+                    if (r.Status != 200)
                     {
                         Interlocked.Increment(ref failed);
                     }
+                    else if (counted && clock.Elapsed <= end)
+                    {
+                        mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                    }
                 }
             }, ct)).ToList();
+            // The measured window: from the end of the warm-up to the end of the run; CPU of the whole process over it.
+            await Task.Delay(warmup, ct);
+            var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
+            var measured = Stopwatch.StartNew();
             await Task.WhenAll(workers);
-            var seconds = clock.Elapsed.TotalSeconds;
+            var seconds = Math.Min(measured.Elapsed.TotalSeconds, duration.TotalSeconds);
+            var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart).TotalMilliseconds;
             var all = latencies.SelectMany(l => l).Order().ToList();
             await app.StopAsync(ct);
             return new Hi1BenchReport(store.IsPostgres ? "PostgreSQL" : "SQLite", concurrency, seconds, all.Count, failed, all.Count / seconds,
-                Percentile(all, 0.50), Percentile(all, 0.99));
+                Percentile(all, 0.50), Percentile(all, 0.99), all.Count == 0 ? 0 : cpu / all.Count, LoadAverage());
         }
         finally
         {
@@ -102,6 +111,20 @@ public static class Hi1Bench
             ],
         });
         await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>The machine's one-minute load average (Linux), so a figure says how busy the machine was; 0 elsewhere.</summary>
+    private static double LoadAverage()
+    {
+        try
+        {
+            var first = File.ReadAllText("/proc/loadavg").Split(' ')[0];
+            return double.Parse(first, CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return 0;
+        }
     }
 
     private static double Percentile(List<double> sorted, double p) =>

@@ -14,7 +14,7 @@ public sealed record Hi1Reply(int Status, byte[] Body, string ContentType);
 /// the message (JSON or XML), creates at most one order per message in one transaction, answers GET and LIST for the
 /// sender's own orders, and writes every refusal and every created order to the ledger.
 /// </summary>
-public sealed class Hi1Intake(VigilStore store, LedgerLog ledger, TimeProvider time)
+public sealed class Hi1Intake(VigilStore store, LedgerLog ledger, TimeProvider time) : IAsyncDisposable
 {
     public const string Refused = "hi1.refused";
     public const string OrderReceived = "hi1.order_received";
@@ -31,7 +31,9 @@ public sealed class Hi1Intake(VigilStore store, LedgerLog ledger, TimeProvider t
     /// <summary>Most orders one LIST returns (newest first).</summary>
     public const int ListLimit = 1000;
 
-    private long lastNonceCleanup;
+    private readonly Hi1OrderWriter writer = new(store, ledger, time);
+
+    public ValueTask DisposeAsync() => writer.DisposeAsync();
 
     /// <summary>Reads <paramref name="body"/> (at most <see cref="MaxBodyBytes"/>) and answers it.</summary>
     public async Task<Hi1Reply> HandleAsync(string? contentType, long? contentLength, Stream body, CancellationToken ct)
@@ -69,9 +71,12 @@ public sealed class Hi1Intake(VigilStore store, LedgerLog ledger, TimeProvider t
             var jws = Hi1Jws.Parse(body);
             actor = jws.Header.Kid;
             encoding = jws.Header.ContentType is { } cty ? (cty.EndsWith("xml", StringComparison.Ordinal) ? Hi1Encoding.Xml : Hi1Encoding.Json) : Hi1Codec.Sniff(jws.Payload);
-            await using var db = store.CreateContext();
             var now = time.GetUtcNow();
-            var key = await AuthenticateAsync(db, jws, now, ct);
+            AuthorityKey key;
+            await using (var db = store.CreateContext())
+            {
+                key = await AuthenticateAsync(db, jws, now, ct);
+            }
             var authority = key.Authority!;
             var root = Hi1Codec.Read(jws.Payload, encoding);
             var message = Hi1MessageReader.Read(root, encoding);
@@ -81,7 +86,7 @@ public sealed class Hi1Intake(VigilStore store, LedgerLog ledger, TimeProvider t
             {
                 throw Hi1Exception.Forbidden("key_authority_mismatch", $"key {key.KeyId} belongs to another authority than the message's SenderIdentifier");
             }
-            return await ProcessAsync(db, message, authority, key.KeyId, jws.Payload, body, now, ct);
+            return await ProcessAsync(message, authority, key.KeyId, jws.Header, body, now, ct);
         }
         catch (Hi1Exception e)
         {
@@ -94,7 +99,7 @@ public sealed class Hi1Intake(VigilStore store, LedgerLog ledger, TimeProvider t
         }
     }
 
-    private async Task<AuthorityKey> AuthenticateAsync(VigilDb db, Hi1Jws jws, DateTimeOffset now, CancellationToken ct)
+    private static async Task<AuthorityKey> AuthenticateAsync(VigilDb db, Hi1Jws jws, DateTimeOffset now, CancellationToken ct)
     {
         var h = jws.Header;
         var key = await db.AuthorityKeys.AsNoTracking().Include(k => k.Authority).FirstOrDefaultAsync(k => k.KeyId == h.Kid, ct);
@@ -131,62 +136,72 @@ public sealed class Hi1Intake(VigilStore store, LedgerLog ledger, TimeProvider t
         {
             throw Hi1Exception.Unauthenticated("clock_skew", $"iat is {(now - h.IssuedAt).TotalSeconds:F0} s from the server's clock; at most {MaxSkew.TotalSeconds:F0} s either way");
         }
-        await ConsumeNonceAsync(db, key.KeyId, h, now, ct);
         return key;
     }
 
-    private async Task ConsumeNonceAsync(VigilDb db, string keyId, Hi1JwsHeader h, DateTimeOffset now, CancellationToken ct)
-    {
-        // Only signed, fresh requests reach here, so the table cannot be filled by strangers. A nonce row is needed
-        // while its iat is still within the skew; after that the age check refuses the replay by itself.
-        var nonce = new Hi1Nonce { KeyId = keyId, Nonce = h.Nonce, ExpiresAt = h.IssuedAt + MaxSkew };
-        db.Hi1Nonces.Add(nonce);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException)
-        {
-            db.ChangeTracker.Clear();
-            if (await db.Hi1Nonces.AnyAsync(n => n.KeyId == keyId && n.Nonce == h.Nonce, ct))
-            {
-                throw Hi1Exception.Unauthenticated("replay", "this nonce was already used with this key");
-            }
-            throw;
-        }
-        db.ChangeTracker.Clear();
-        var last = Interlocked.Read(ref lastNonceCleanup);
-        if (now.UtcTicks - last > TimeSpan.TicksPerMinute && Interlocked.CompareExchange(ref lastNonceCleanup, now.UtcTicks, last) == last)
-        {
-            await db.Hi1Nonces.Where(n => n.ExpiresAt < now).ExecuteDeleteAsync(ct);
-        }
-    }
-
-    private async Task<Hi1Reply> ProcessAsync(VigilDb db, Hi1Message message, Authority authority, string keyId, byte[] payload, byte[] body, DateTimeOffset now, CancellationToken ct)
+    private async Task<Hi1Reply> ProcessAsync(Hi1Message message, Authority authority, string keyId, Hi1JwsHeader jws, byte[] body, DateTimeOffset now, CancellationToken ct)
     {
         var responses = new Dictionary<int, Hi1Node>();
         var creates = message.Actions.Where(a => a.Verb == Hi1Verb.Create).ToList();
         var events = new List<LedgerEvent>();
+        // Only signed, fresh requests get this far, so strangers cannot fill the nonce table. A nonce row is needed while
+        // its iat is within the skew; after that the age check refuses the replay by itself.
+        var commit = new Hi1Commit(message, creates, authority, keyId, jws.Nonce, jws.IssuedAt + MaxSkew, body, now);
         if (creates.Count > 0)
         {
-            await CreateAsync(db, message, creates, authority, keyId, body, now, responses, events, ct);
-        }
-        foreach (var a in message.Actions)
-        {
-            switch (a.Verb)
+            var draft = commit.Build();
+            if (draft.Errors.Count == 0)
             {
-                case Hi1Verb.Get:
-                    responses[a.Id] = await GetAsync(db, authority, a.Identifier!, ct);
-                    break;
-                case Hi1Verb.List:
-                    responses[a.Id] = await ListAsync(db, authority, a.ObjectType, ct);
-                    break;
-                case Hi1Verb.Unsupported:
-                    responses[a.Id] = Hi1Responses.ErrorInformation("action_not_supported", $"{a.VerbName} is not supported (CREATE, GET and LIST are)", []);
-                    break;
-                default:
-                    break;
+                Hi1OrderReader.AddValidationErrors(draft, OrderValidation.Validate(draft.Order, authority, now));
             }
+            if (draft.Errors.Count == 0)
+            {
+                commit.Draft = draft;
+            }
+            else
+            {
+                foreach (var a in creates)
+                {
+                    var mine = draft.Errors.Where(e => e.ActionId == a.Id).ToList();
+                    responses[a.Id] = mine.Count > 0
+                        ? Hi1Responses.ErrorInformation("order_invalid", $"the order was not created: {string.Join("; ", mine.Select(e => $"{e.Field}: {e.Message}"))}", mine)
+                        : Hi1Responses.ErrorInformation("order_not_processed", "the order was not created because another object of it is invalid", []);
+                }
+                var codes = string.Join(",", draft.Errors.Select(e => e.Code).Distinct(StringComparer.Ordinal));
+                events.Add(RefusalEvent(keyId, message.Header, "order_invalid: " + codes, body));
+            }
+        }
+        // The nonce and the order (if any) are written together, batched with other requests' (Hi1OrderWriter).
+        var outcome = await writer.WriteAsync(commit, ct);
+        if (outcome.Replay)
+        {
+            throw Hi1Exception.Unauthenticated("replay", "this nonce was already used with this key");
+        }
+        if (outcome.Draft is { } created)
+        {
+            AnswerCreated(creates, created, responses);
+        }
+        if (message.Actions.Any(a => a.Verb is Hi1Verb.Get or Hi1Verb.List))
+        {
+            await using var db = store.CreateContext();
+            foreach (var a in message.Actions)
+            {
+                switch (a.Verb)
+                {
+                    case Hi1Verb.Get:
+                        responses[a.Id] = await GetAsync(db, authority, a.Identifier!, ct);
+                        break;
+                    case Hi1Verb.List:
+                        responses[a.Id] = await ListAsync(db, authority, a.ObjectType, ct);
+                        break;
+                    default:
+                        break;
+                }
+            }
+        }
+        foreach (var a in message.Actions.Where(a => a.Verb == Hi1Verb.Unsupported))
+        {
+            responses[a.Id] = Hi1Responses.ErrorInformation("action_not_supported", $"{a.VerbName} is not supported (CREATE, GET and LIST are)", []);
         }
         if (events.Count > 0)
         {
@@ -202,83 +217,28 @@ public sealed class Hi1Intake(VigilStore store, LedgerLog ledger, TimeProvider t
         return Reply(anyOk ? 200 : 422, Hi1Responses.Message(message.Header, time.GetUtcNow(), payloadNode), message.Encoding);
     }
 
-    private static async Task CreateAsync(VigilDb db, Hi1Message message, List<Hi1Action> creates, Authority authority, string keyId, byte[] body,
-        DateTimeOffset now, Dictionary<int, Hi1Node> responses, List<LedgerEvent> events, CancellationToken ct)
+    /// <summary>The ledger events of a new order, in order: received, its first transitions, its documents, its holds.</summary>
+    internal static IEnumerable<LedgerEvent> CreatedEvents(Hi1Commit c, LegalOrder order, IReadOnlyList<LedgerEvent> moves, IReadOnlyList<PreservationHold> holds)
     {
-        var draft = Hi1OrderReader.Read(message, creates, authority, keyId, now);
-        var order = draft.Order;
-        // A repeated CREATE (the authority retrying after a lost answer) gets the same answer, not a second order.
-        if (order.Hi1ObjectId is { } objectId
-            && await db.LegalOrders.AsNoTracking().AnyAsync(o => o.AuthorityId == authority.Id && o.Hi1ObjectId == objectId, ct))
-        {
-            AnswerCreated(creates, draft, responses);
-            return;
-        }
-        if (draft.Errors.Count == 0)
-        {
-            Hi1OrderReader.AddValidationErrors(draft, OrderValidation.Validate(order, authority, now));
-        }
-        if (draft.Errors.Count > 0)
-        {
-            foreach (var a in creates)
-            {
-                var mine = draft.Errors.Where(e => e.ActionId == a.Id).ToList();
-                responses[a.Id] = mine.Count > 0
-                    ? Hi1Responses.ErrorInformation("order_invalid", $"the order was not created: {string.Join("; ", mine.Select(e => $"{e.Field}: {e.Message}"))}", mine)
-                    : Hi1Responses.ErrorInformation("order_not_processed", "the order was not created because another object of it is invalid", []);
-            }
-            var codes = string.Join(",", draft.Errors.Select(e => e.Code).Distinct(StringComparer.Ordinal));
-            events.Add(RefusalEvent(keyId, message.Header, "order_invalid: " + codes, body));
-            return;
-        }
-
-        OrderLifecycle.StartClock(order);
         var rules = InstrumentRules.For(order.Instrument);
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        var selectors = order.Tasks.Sum(t => t.Selectors.Count);
+        yield return OrderLifecycle.Event(c.KeyId, Role, OrderReceived, order.Id,
+            $"{rules.Code} {order.Reference} from {c.Authority.Code} over HI-1 {c.Message.Encoding}: {order.Tasks.Count} task(s), {selectors} selector(s), {order.Documents.Count} document(s){(order.Emergency ? ", emergency" : "")}")
+            with { PayloadSha256 = LedgerEvent.HashPayload(c.Body) };
+        foreach (var m in moves)
         {
-            db.LegalOrders.Add(order);
-            try
-            {
-                await db.SaveChangesAsync(ct);
-            }
-            catch (DbUpdateException) when (order.Hi1ObjectId is { } id)
-            {
-                // The same CREATE arrived twice at once: the unique (authority, object id) index let one through.
-                await tx.RollbackAsync(ct);
-                db.ChangeTracker.Clear();
-                if (await db.LegalOrders.AsNoTracking().AnyAsync(o => o.AuthorityId == authority.Id && o.Hi1ObjectId == id, ct))
-                {
-                    AnswerCreated(creates, draft, responses);
-                    return;
-                }
-                throw;
-            }
-            var moves = new List<LedgerEvent>
-            {
-                OrderLifecycle.Move(db, order, OrderState.Authenticated, keyId, Role, $"JWS verified with key {keyId}", now),
-                OrderLifecycle.Move(db, order, OrderState.UnderReview, keyId, Role, "received over HI-1; awaiting legal review", now),
-            };
-            var holds = PreservationHolds.PlaceForOrder(db, order, now);
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-
-            var selectors = order.Tasks.Sum(t => t.Selectors.Count);
-            events.Add(OrderLifecycle.Event(keyId, Role, OrderReceived, order.Id,
-                $"{rules.Code} {order.Reference} from {authority.Code} over HI-1 {message.Encoding}: {order.Tasks.Count} task(s), {selectors} selector(s), {order.Documents.Count} document(s){(order.Emergency ? ", emergency" : "")}")
-                with { PayloadSha256 = LedgerEvent.HashPayload(body) });
-            events.AddRange(moves);
-            foreach (var d in order.Documents)
-            {
-                events.Add(OrderLifecycle.Event(keyId, Role, "order.document_stored", order.Id, $"{d.DocumentType} {d.ContentType}, {d.Content.Length} bytes, sha256 {d.Sha256}")
-                    with { PayloadSha256 = Convert.FromHexString(d.Sha256) });
-            }
-            if (holds.Count > 0)
-            {
-                events.Add(OrderLifecycle.Event(keyId, Role, "order.preservation_placed", order.Id,
-                    $"{holds.Count} preservation hold(s) on receipt until {Hi1Responses.Time(holds[0].ExpiresAt)}"));
-            }
+            yield return m;
         }
-        AnswerCreated(creates, draft, responses);
+        foreach (var d in order.Documents)
+        {
+            yield return OrderLifecycle.Event(c.KeyId, Role, "order.document_stored", order.Id, $"{d.DocumentType} {d.ContentType}, {d.Content.Length} bytes, sha256 {d.Sha256}")
+                with { PayloadSha256 = Convert.FromHexString(d.Sha256) };
+        }
+        if (holds.Count > 0)
+        {
+            yield return OrderLifecycle.Event(c.KeyId, Role, "order.preservation_placed", order.Id,
+                $"{holds.Count} preservation hold(s) on receipt until {Hi1Responses.Time(holds[0].ExpiresAt)}");
+        }
     }
 
     private static void AnswerCreated(List<Hi1Action> creates, Hi1OrderDraft draft, Dictionary<int, Hi1Node> responses)

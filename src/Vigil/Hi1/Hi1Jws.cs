@@ -157,6 +157,64 @@ public sealed record Hi1Jws(Hi1JwsHeader Header, byte[] Payload, byte[] Signatur
     public bool Verify(string alg, string publicKeyPem)
     {
         ArgumentNullException.ThrowIfNull(publicKeyPem);
+        var key = VerificationKeys.Get(alg, publicKeyPem);
+        if (key is null)
+        {
+            return false;
+        }
+        // One imported key object per registered key, shared by all requests; the platform's crypto objects are not
+        // documented as safe for concurrent use, so each verification holds the key's lock (~0.1 ms).
+        lock (key)
+        {
+            try
+            {
+                return key switch
+                {
+                    ECDsa ec => ec.VerifyData(SigningInput, Signature, alg == "ES256" ? HashAlgorithmName.SHA256 : HashAlgorithmName.SHA384),
+                    RSA rsa => rsa.VerifyData(SigningInput, Signature, HashAlgorithmName.SHA256, alg == "PS256" ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1),
+                    PublicKey ed => SignatureAlgorithm.Ed25519.Verify(ed, SigningInput, Signature),
+                    _ => false,
+                };
+            }
+            catch (Exception e) when (e is CryptographicException or ArgumentException or FormatException)
+            {
+                return false;
+            }
+        }
+    }
+}
+
+/// <summary>
+/// Registered public keys, imported once (parsing a PEM costs more than verifying with it). Keyed by algorithm and the
+/// PEM itself, so a key that is revoked or replaced in the registry is simply never asked for again; the registry is
+/// still read on every request, so revocation takes effect at once.
+/// </summary>
+internal static class VerificationKeys
+{
+    private const int MaxKeys = 1024;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Alg, string Pem), object> Imported = new();
+
+    /// <summary>The key for <paramref name="alg"/>, or null when the PEM is not a key of that algorithm (or too small).</summary>
+    public static object? Get(string alg, string pem)
+    {
+        if (Imported.TryGetValue((alg, pem), out var known))
+        {
+            return known;
+        }
+        var key = Import(alg, pem);
+        if (key is null)
+        {
+            return null;
+        }
+        if (Imported.Count >= MaxKeys)
+        {
+            Imported.Clear();
+        }
+        return Imported.GetOrAdd((alg, pem), key);
+    }
+
+    private static object? Import(string alg, string pem)
+    {
         try
         {
             switch (alg)
@@ -164,33 +222,37 @@ public sealed record Hi1Jws(Hi1JwsHeader Header, byte[] Payload, byte[] Signatur
                 case "ES256":
                 case "ES384":
                     {
-                        using var ec = ECDsa.Create();
-                        ec.ImportFromPem(publicKeyPem);
-                        var expectedCurve = alg == "ES256" ? 256 : 384;
-                        return ec.KeySize == expectedCurve
-                            && ec.VerifyData(SigningInput, Signature, alg == "ES256" ? HashAlgorithmName.SHA256 : HashAlgorithmName.SHA384);
+                        var ec = ECDsa.Create();
+                        ec.ImportFromPem(pem);
+                        if (ec.KeySize == (alg == "ES256" ? 256 : 384))
+                        {
+                            return ec;
+                        }
+                        ec.Dispose();
+                        return null;
                     }
                 case "PS256":
                 case "RS256":
                     {
-                        using var rsa = RSA.Create();
-                        rsa.ImportFromPem(publicKeyPem);
-                        return rsa.KeySize >= 2048 && rsa.VerifyData(SigningInput, Signature, HashAlgorithmName.SHA256,
-                            alg == "PS256" ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1);
+                        var rsa = RSA.Create();
+                        rsa.ImportFromPem(pem);
+                        if (rsa.KeySize >= 2048)
+                        {
+                            return rsa;
+                        }
+                        rsa.Dispose();
+                        return null;
                     }
                 case "EdDSA":
-                    {
-                        var key = PublicKey.Import(SignatureAlgorithm.Ed25519, Encoding.ASCII.GetBytes(publicKeyPem), KeyBlobFormat.PkixPublicKeyText);
-                        return SignatureAlgorithm.Ed25519.Verify(key, SigningInput, Signature);
-                    }
+                    return PublicKey.Import(SignatureAlgorithm.Ed25519, Encoding.ASCII.GetBytes(pem), KeyBlobFormat.PkixPublicKeyText);
                 default:
-                    return false;
+                    return null;
             }
         }
         catch (Exception e) when (e is CryptographicException or ArgumentException or FormatException)
         {
             // A registered key that does not parse as the algorithm's key type verifies nothing.
-            return false;
+            return null;
         }
     }
 }

@@ -176,4 +176,47 @@ public sealed class Hi1IntakeTests
         Assert.DoesNotContain(gbOrder.ObjectId, deList.Body, StringComparison.Ordinal);
         Assert.Contains("<Status>UnderReview</Status>", deList.Body, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task Concurrent_requests_create_each_order_once_refuse_every_replay_and_answer_a_repeated_create_with_the_same_order(string provider)
+    {
+        await using var s = await Hi1Server.StartAsync(provider);
+        var now = Hi1Server.Now;
+        var signer = s.Signers["gb-es256"];
+        var orders = Enumerable.Range(0, 24).Select(_ => Hi1Server.GbOrder()).ToList();
+        var replayed = signer.Sign(Hi1Codec.Write(Hi1Requests.Create(orders[0], now), Hi1Encoding.Json), now);
+        var repeated = orders[1];
+
+        // At once: 24 distinct orders, the first one's exact request 8 more times (same nonce), and the second order
+        // 4 more times under fresh nonces (an authority retrying after a lost answer). The writer batches them together.
+        var sends = orders.Skip(1).Select(o => s.SendAsync("gb-es256", Hi1Requests.Create(o, now)))
+            .Concat(Enumerable.Range(0, 9).Select(_ => s.PostAsync(replayed)))
+            .Concat(Enumerable.Range(0, 4).Select(_ => s.SendAsync("gb-es256", Hi1Requests.Create(repeated, now))))
+            .ToList();
+        var answers = await Task.WhenAll(sends);
+
+        var accepted = answers.Count(a => a.Status == 200);
+        var replays = answers.Where(a => a.Status != 200).ToList();
+        Assert.Equal(23 + 1 + 4, accepted);
+        Assert.Equal(8, replays.Count);
+        Assert.All(replays, r => Assert.Equal(["replay"], Hi1Server.Codes(r.Body)));
+        Assert.Equal(24, await s.OrderCountAsync());
+        await using var db = s.Server.Store.Store.CreateContext();
+        var ids = await db.LegalOrders.Select(o => o.Hi1ObjectId).ToListAsync();
+        Assert.Equal(orders.Select(o => o.ObjectId.ToLowerInvariant()).Order(), ids.Order());
+        Assert.All(await db.LegalOrders.Include(o => o.Transitions).ToListAsync(), o =>
+        {
+            Assert.Equal(OrderState.UnderReview, o.State);
+            Assert.Equal(2, o.Transitions.Count);
+        });
+        // Every repeated CREATE answered with the one order's identifier.
+        Assert.All(answers.Where(a => a.Status == 200 && a.Body.Contains(repeated.ObjectId, StringComparison.OrdinalIgnoreCase)), a =>
+            Assert.Empty(Hi1Server.Codes(a.Body)));
+        Assert.Equal(5, answers.Count(a => a.Status == 200 && a.Body.Contains(repeated.ObjectId, StringComparison.OrdinalIgnoreCase)));
+        // The ledger: one order_received per order, one refusal per replay.
+        var ledger = s.Server.LedgerEntries().ToList();
+        Assert.Equal(24, ledger.Count(e => e.Event.Action == Hi1Intake.OrderReceived));
+        Assert.Equal(8, ledger.Count(e => e.Event.Action == Hi1Intake.Refused && e.Event.Reason == "replay"));
+    }
 }

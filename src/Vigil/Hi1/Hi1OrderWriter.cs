@@ -1,0 +1,230 @@
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Vigil.Authorities;
+using Vigil.Ledger;
+using Vigil.Orders;
+using Vigil.Storage;
+
+namespace Vigil.Hi1;
+
+/// <summary>
+/// What one authenticated HI-1 request asks to write: its nonce (always) and, when the message creates a valid order,
+/// the inputs to build that order. The order is built by <see cref="Build"/>, so a batch that has to be retried one
+/// request at a time starts again from fresh entities.
+/// </summary>
+internal sealed class Hi1Commit(Hi1Message message, IReadOnlyList<Hi1Action> creates, Authority authority, string keyId, string nonce,
+    DateTimeOffset nonceExpiresAt, byte[] body, DateTimeOffset now)
+{
+    public Hi1Message Message { get; } = message;
+
+    public IReadOnlyList<Hi1Action> Creates { get; } = creates;
+
+    public Authority Authority { get; } = authority;
+
+    public string KeyId { get; } = keyId;
+
+    public string Nonce { get; } = nonce;
+
+    public DateTimeOffset NonceExpiresAt { get; } = nonceExpiresAt;
+
+    public byte[] Body { get; } = body;
+
+    public DateTimeOffset Now { get; } = now;
+
+    /// <summary>The order to create (validated by the caller); null when the request creates nothing.</summary>
+    public Hi1OrderDraft? Draft { get; set; }
+
+    public TaskCompletionSource<Hi1CommitOutcome> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Hi1OrderDraft Build() => Hi1OrderReader.Read(Message, Creates, Authority, KeyId, Now);
+}
+
+/// <summary>The writer's answer: the nonce was already used (a replay; nothing written), or the order (if any) exists.</summary>
+internal sealed record Hi1CommitOutcome(bool Replay, Hi1OrderDraft? Draft);
+
+/// <summary>
+/// Group commit for HI-1 intake. Requests are verified, parsed and validated in parallel on the request threads; only
+/// their writes come here. One loop takes whatever is waiting (up to <see cref="MaxBatch"/>) and writes all of it in one
+/// transaction: the nonces (a replay, from the database or earlier in the same batch, is answered as such), the new
+/// orders with their tasks, selectors and documents, their first transitions and their preservation holds; then one
+/// ledger append for the batch. One commit (one fsync) for many orders instead of two per order, and on SQLite a
+/// single writer instead of requests queueing on the database's write lock.
+/// If the batch fails (a constraint another node raced us to), it is rolled back and each request is written alone,
+/// so one bad request never fails the others.
+/// </summary>
+internal sealed class Hi1OrderWriter : IAsyncDisposable
+{
+    public const int MaxBatch = 128;
+
+    private readonly Channel<Hi1Commit> queue = Channel.CreateBounded<Hi1Commit>(new BoundedChannelOptions(4 * MaxBatch) { SingleReader = true });
+    private readonly VigilStore store;
+    private readonly LedgerLog ledger;
+    private readonly TimeProvider time;
+    private readonly Task loop;
+    private DateTimeOffset lastNonceCleanup;
+
+    public Hi1OrderWriter(VigilStore store, LedgerLog ledger, TimeProvider time)
+    {
+        this.store = store;
+        this.ledger = ledger;
+        this.time = time;
+        loop = Task.Run(RunAsync);
+    }
+
+    public async Task<Hi1CommitOutcome> WriteAsync(Hi1Commit commit, CancellationToken ct)
+    {
+        await queue.Writer.WriteAsync(commit, ct);
+        // Once queued it is written whatever the caller does next; the caller only stops waiting.
+        return await commit.Done.Task.WaitAsync(ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        queue.Writer.TryComplete();
+        await loop;
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<Hi1Commit>(MaxBatch);
+        while (await queue.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var c))
+            {
+                batch.Add(c);
+            }
+            var written = new List<(Hi1Commit Commit, Hi1CommitOutcome Outcome)>(batch.Count);
+            var events = new List<LedgerEvent>();
+            try
+            {
+                await WriteBatchAsync(batch, written, events);
+            }
+            catch (Exception)
+            {
+                // Rolled back: nothing of the batch was written. Each request again, alone.
+                written.Clear();
+                events.Clear();
+                foreach (var c in batch)
+                {
+                    await WriteAloneAsync(c, written, events);
+                }
+            }
+            try
+            {
+                // After the commit, like every other writer of orders: the ledger records what is in the database.
+                if (events.Count > 0)
+                {
+                    await ledger.AppendBatchAsync(events, CancellationToken.None);
+                }
+                foreach (var (c, outcome) in written)
+                {
+                    c.Done.TrySetResult(outcome);
+                }
+            }
+            catch (Exception e)
+            {
+                foreach (var (c, _) in written)
+                {
+                    c.Done.TrySetException(e);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// One request on its own, from fresh entities; tried twice, because the usual failure is another node committing
+    /// the same nonce or order first, which the second try's checks then see (a replay, or the existing order).
+    /// </summary>
+    private async Task WriteAloneAsync(Hi1Commit c, List<(Hi1Commit, Hi1CommitOutcome)> written, List<LedgerEvent> events)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            c.Draft = c.Draft is null ? null : c.Build();
+            var mine = new List<LedgerEvent>();
+            try
+            {
+                await WriteBatchAsync([c], written, mine);
+                events.AddRange(mine);
+                return;
+            }
+            catch (Exception e) when (attempt == 2)
+            {
+                c.Done.TrySetException(e);
+                return;
+            }
+            catch (Exception)
+            {
+                // Try once more.
+            }
+        }
+    }
+
+    private async Task WriteBatchAsync(List<Hi1Commit> batch, List<(Hi1Commit, Hi1CommitOutcome)> written, List<LedgerEvent> done)
+    {
+        var ct = CancellationToken.None;
+        await using var db = store.CreateContext();
+        var outcomes = new Hi1CommitOutcome[batch.Count];
+
+        // Replays: nonces already stored, or repeated within this batch.
+        var keyIds = batch.Select(c => c.KeyId).Distinct(StringComparer.Ordinal).ToList();
+        var nonces = batch.Select(c => c.Nonce).Distinct(StringComparer.Ordinal).ToList();
+        var used = (await db.Hi1Nonces.AsNoTracking().Where(n => keyIds.Contains(n.KeyId) && nonces.Contains(n.Nonce))
+            .Select(n => new { n.KeyId, n.Nonce }).ToListAsync(ct)).Select(n => (n.KeyId, n.Nonce)).ToHashSet();
+
+        // A repeated CREATE (the authority retrying after a lost answer) gets the same answer, not a second order.
+        var objectIds = batch.Where(c => c.Draft?.Order.Hi1ObjectId is not null).Select(c => c.Draft!.Order.Hi1ObjectId!).Distinct(StringComparer.Ordinal).ToList();
+        var existing = objectIds.Count == 0 ? [] : (await db.LegalOrders.AsNoTracking()
+            .Where(o => o.Hi1ObjectId != null && objectIds.Contains(o.Hi1ObjectId))
+            .Select(o => new { o.AuthorityId, o.Hi1ObjectId }).ToListAsync(ct)).Select(o => (o.AuthorityId, o.Hi1ObjectId!)).ToHashSet();
+
+        var created = new List<(int Index, LegalOrder Order)>();
+        for (int i = 0; i < batch.Count; i++)
+        {
+            var c = batch[i];
+            if (!used.Add((c.KeyId, c.Nonce)))
+            {
+                outcomes[i] = new Hi1CommitOutcome(Replay: true, null);
+                continue;
+            }
+            db.Hi1Nonces.Add(new Hi1Nonce { KeyId = c.KeyId, Nonce = c.Nonce, ExpiresAt = c.NonceExpiresAt });
+            outcomes[i] = new Hi1CommitOutcome(Replay: false, c.Draft);
+            if (c.Draft is { } draft && (draft.Order.Hi1ObjectId is not { } id || existing.Add((c.Authority.Id, id))))
+            {
+                OrderLifecycle.StartClock(draft.Order);
+                db.LegalOrders.Add(draft.Order);
+                created.Add((i, draft.Order));
+            }
+        }
+
+        var events = new List<LedgerEvent>();
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            await db.SaveChangesAsync(ct);
+            foreach (var (i, order) in created)
+            {
+                var c = batch[i];
+                var moves = new List<LedgerEvent>
+                {
+                    OrderLifecycle.Move(db, order, OrderState.Authenticated, c.KeyId, Hi1Intake.Role, $"JWS verified with key {c.KeyId}", c.Now),
+                    OrderLifecycle.Move(db, order, OrderState.UnderReview, c.KeyId, Hi1Intake.Role, "received over HI-1; awaiting legal review", c.Now),
+                };
+                var holds = PreservationHolds.PlaceForOrder(db, order, c.Now);
+                events.AddRange(Hi1Intake.CreatedEvents(c, order, moves, holds));
+            }
+            var now = time.GetUtcNow();
+            if (now - lastNonceCleanup > TimeSpan.FromMinutes(1))
+            {
+                lastNonceCleanup = now;
+                await db.Hi1Nonces.Where(n => n.ExpiresAt < now).ExecuteDeleteAsync(ct);
+            }
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        for (int i = 0; i < batch.Count; i++)
+        {
+            written.Add((batch[i], outcomes[i]));
+        }
+        done.AddRange(events);
+    }
+}
