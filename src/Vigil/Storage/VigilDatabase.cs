@@ -64,7 +64,7 @@ public sealed record VigilStore(DirectoryInfo DataDirectory, string? PostgresCon
         {
             DataSource = SqlitePath,
             Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = false,
+            Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
         return Pools.GetOrAdd("sqlite:" + sqlite, static key =>
