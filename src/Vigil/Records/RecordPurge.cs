@@ -62,7 +62,10 @@ public static class RecordPurge
         _ => ("media_hashes", "At"),
     };
 
-    /// <summary>Runs one purge at <paramref name="now"/>; unless dry, writes the purge and each hold that kept records to <paramref name="ledger"/>.</summary>
+    /// <summary>
+    /// Runs one purge at <paramref name="now"/>; unless dry, writes the purge and each hold that kept records to <paramref name="ledger"/>.
+    /// Each category commits on its own unless the context is already in a transaction, which the purge then joins.
+    /// </summary>
     public static async Task<PurgeReport> RunAsync(VigilDb db, RetentionPolicy policy, DateTimeOffset now, bool dryRun, LedgerLog? ledger, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
@@ -70,6 +73,7 @@ public static class RecordPurge
         var holds = await ResolveHoldsAsync(db, now, ct);
         var categories = new List<PurgeCategoryResult>();
         var kept = new List<PurgeHoldResult>();
+        var outer = db.Database.CurrentTransaction;
         await db.Database.OpenConnectionAsync(ct);
         try
         {
@@ -77,7 +81,13 @@ public static class RecordPurge
             {
                 var cutoff = policy.CutoffAt(category, now);
                 var relevant = holds.Where(h => h.Categories.Contains(category)).ToList();
-                await using var tx = await db.Database.BeginTransactionAsync(ct);
+                // Inside a caller's transaction the purge commits (or not) with it; a dry run still undoes its own work.
+                await using var own = outer is null ? await db.Database.BeginTransactionAsync(ct) : null;
+                var tx = own ?? outer!;
+                if (own is null && dryRun)
+                {
+                    await tx.CreateSavepointAsync("vigil_purge", ct);
+                }
                 var sql = new Sql(db, tx.GetDbTransaction());
                 foreach (var h in relevant)
                 {
@@ -92,13 +102,20 @@ public static class RecordPurge
                     }
                 }
                 var (deleted, dropped) = await PurgeCategoryAsync(db, sql, category, cutoff, relevant, dryRun, ct);
-                if (dryRun)
+                if (own is null)
                 {
-                    await tx.RollbackAsync(ct);
+                    if (dryRun)
+                    {
+                        await tx.RollbackToSavepointAsync("vigil_purge", ct);
+                    }
+                }
+                else if (dryRun)
+                {
+                    await own.RollbackAsync(ct);
                 }
                 else
                 {
-                    await tx.CommitAsync(ct);
+                    await own.CommitAsync(ct);
                 }
                 categories.Add(new PurgeCategoryResult(category, cutoff, deleted, dropped));
             }
