@@ -75,8 +75,17 @@ public static class RecordPurge
         var kept = new List<PurgeHoldResult>();
         var outer = db.Database.CurrentTransaction;
         await db.Database.OpenConnectionAsync(ct);
+        long? cacheSize = null;
         try
         {
+            if (db is not PostgresVigilDb)
+            {
+                // SQLite's default page cache is 2 MiB. A month's delete dirties most pages of the (account, time) and
+                // address indexes, which a small cache spills to the WAL and reads back again and again (71 s instead
+                // of about 30 s for a month of 10M records). The cache grows only as far as pages are used.
+                cacheSize = await PragmaAsync(db, "PRAGMA cache_size", ct);
+                await PragmaAsync(db, "PRAGMA cache_size = -" + SqliteCacheKib.ToString(CultureInfo.InvariantCulture), ct);
+            }
             foreach (var category in Enum.GetValues<RecordCategory>())
             {
                 var cutoff = policy.CutoffAt(category, now);
@@ -122,6 +131,10 @@ public static class RecordPurge
         }
         finally
         {
+            if (cacheSize is { } size)
+            {
+                await PragmaAsync(db, "PRAGMA cache_size = " + size.ToString(CultureInfo.InvariantCulture), CancellationToken.None);
+            }
             await db.Database.CloseConnectionAsync();
         }
         var report = new PurgeReport(now, dryRun, categories, kept);
@@ -130,6 +143,17 @@ public static class RecordPurge
             await LedgerAsync(ledger, report, ct);
         }
         return report;
+    }
+
+    /// <summary>The SQLite page cache (KiB) for the duration of a purge.</summary>
+    private const int SqliteCacheKib = 1024 * 1024;
+
+    private static async Task<long> PragmaAsync(VigilDb db, string text, CancellationToken ct)
+    {
+        await using var cmd = db.Database.GetDbConnection().CreateCommand();
+        cmd.CommandText = text;
+        cmd.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct) ?? 0L, CultureInfo.InvariantCulture);
     }
 
     private static async Task<(long Deleted, List<string> Dropped)> PurgeCategoryAsync(
@@ -170,8 +194,10 @@ public static class RecordPurge
         if (category == RecordCategory.MessageMetadata && !dryRun)
         {
             // Index rows go with their message (same At, so the same month partition when there is one).
-            await sql.ExecAsync("DELETE FROM message_participants WHERE \"At\" < " + sql.Time(cutoff) +
-                " AND NOT EXISTS (SELECT 1 FROM message_metadata m WHERE m.\"Id\" = message_participants.\"MessageRecordId\" AND m.\"At\" = message_participants.\"At\")", ct);
+            // With no hold keeping messages, every index row before the cutoff belongs to a deleted message: a plain
+            // range delete, without probing message_metadata once per row.
+            await sql.ExecAsync("DELETE FROM message_participants WHERE \"At\" < " + sql.Time(cutoff) + (held.Count == 0 ? "" :
+                " AND NOT EXISTS (SELECT 1 FROM message_metadata m WHERE m.\"Id\" = message_participants.\"MessageRecordId\" AND m.\"At\" = message_participants.\"At\")"), ct);
         }
         return (deleted, dropped);
     }
