@@ -62,7 +62,10 @@ public static class RecordPurge
         _ => ("media_hashes", "At"),
     };
 
-    /// <summary>Runs one purge at <paramref name="now"/>; unless dry, writes the purge and each hold that kept records to <paramref name="ledger"/>.</summary>
+    /// <summary>
+    /// Runs one purge at <paramref name="now"/>; unless dry, writes the purge and each hold that kept records to <paramref name="ledger"/>.
+    /// Each category commits on its own unless the context is already in a transaction, which the purge then joins.
+    /// </summary>
     public static async Task<PurgeReport> RunAsync(VigilDb db, RetentionPolicy policy, DateTimeOffset now, bool dryRun, LedgerLog? ledger, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
@@ -70,14 +73,30 @@ public static class RecordPurge
         var holds = await ResolveHoldsAsync(db, now, ct);
         var categories = new List<PurgeCategoryResult>();
         var kept = new List<PurgeHoldResult>();
+        var outer = db.Database.CurrentTransaction;
         await db.Database.OpenConnectionAsync(ct);
+        long? cacheSize = null;
         try
         {
+            if (db is not PostgresVigilDb)
+            {
+                // SQLite's default page cache is 2 MiB. A month's delete dirties most pages of the (account, time) and
+                // address indexes, which a small cache spills to the WAL and reads back again and again (71 s instead
+                // of about 30 s for a month of 10M records). The cache grows only as far as pages are used.
+                cacheSize = await PragmaAsync(db, "PRAGMA cache_size", ct);
+                await PragmaAsync(db, "PRAGMA cache_size = -" + SqliteCacheKib.ToString(CultureInfo.InvariantCulture), ct);
+            }
             foreach (var category in Enum.GetValues<RecordCategory>())
             {
                 var cutoff = policy.CutoffAt(category, now);
                 var relevant = holds.Where(h => h.Categories.Contains(category)).ToList();
-                await using var tx = await db.Database.BeginTransactionAsync(ct);
+                // Inside a caller's transaction the purge commits (or not) with it; a dry run still undoes its own work.
+                await using var own = outer is null ? await db.Database.BeginTransactionAsync(ct) : null;
+                var tx = own ?? outer!;
+                if (own is null && dryRun)
+                {
+                    await tx.CreateSavepointAsync("vigil_purge", ct);
+                }
                 var sql = new Sql(db, tx.GetDbTransaction());
                 foreach (var h in relevant)
                 {
@@ -92,19 +111,30 @@ public static class RecordPurge
                     }
                 }
                 var (deleted, dropped) = await PurgeCategoryAsync(db, sql, category, cutoff, relevant, dryRun, ct);
-                if (dryRun)
+                if (own is null)
                 {
-                    await tx.RollbackAsync(ct);
+                    if (dryRun)
+                    {
+                        await tx.RollbackToSavepointAsync("vigil_purge", ct);
+                    }
+                }
+                else if (dryRun)
+                {
+                    await own.RollbackAsync(ct);
                 }
                 else
                 {
-                    await tx.CommitAsync(ct);
+                    await own.CommitAsync(ct);
                 }
                 categories.Add(new PurgeCategoryResult(category, cutoff, deleted, dropped));
             }
         }
         finally
         {
+            if (cacheSize is { } size)
+            {
+                await PragmaAsync(db, "PRAGMA cache_size = " + size.ToString(CultureInfo.InvariantCulture), CancellationToken.None);
+            }
             await db.Database.CloseConnectionAsync();
         }
         var report = new PurgeReport(now, dryRun, categories, kept);
@@ -113,6 +143,17 @@ public static class RecordPurge
             await LedgerAsync(ledger, report, ct);
         }
         return report;
+    }
+
+    /// <summary>The SQLite page cache (KiB) for the duration of a purge.</summary>
+    private const int SqliteCacheKib = 1024 * 1024;
+
+    private static async Task<long> PragmaAsync(VigilDb db, string text, CancellationToken ct)
+    {
+        await using var cmd = db.Database.GetDbConnection().CreateCommand();
+        cmd.CommandText = text;
+        cmd.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct) ?? 0L, CultureInfo.InvariantCulture);
     }
 
     private static async Task<(long Deleted, List<string> Dropped)> PurgeCategoryAsync(
@@ -153,8 +194,10 @@ public static class RecordPurge
         if (category == RecordCategory.MessageMetadata && !dryRun)
         {
             // Index rows go with their message (same At, so the same month partition when there is one).
-            await sql.ExecAsync("DELETE FROM message_participants WHERE \"At\" < " + sql.Time(cutoff) +
-                " AND NOT EXISTS (SELECT 1 FROM message_metadata m WHERE m.\"Id\" = message_participants.\"MessageRecordId\" AND m.\"At\" = message_participants.\"At\")", ct);
+            // With no hold keeping messages, every index row before the cutoff belongs to a deleted message: a plain
+            // range delete, without probing message_metadata once per row.
+            await sql.ExecAsync("DELETE FROM message_participants WHERE \"At\" < " + sql.Time(cutoff) + (held.Count == 0 ? "" :
+                " AND NOT EXISTS (SELECT 1 FROM message_metadata m WHERE m.\"Id\" = message_participants.\"MessageRecordId\" AND m.\"At\" = message_participants.\"At\")"), ct);
         }
         return (deleted, dropped);
     }

@@ -123,4 +123,33 @@ public sealed class RecordPurgeTests
         // u2's old login and message lie before the hold's range, so they go; its recent ones were never expired.
         Assert.Equal((0, 1, 1, 2, 0, 0), await CountsAsync(db));
     }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task A_purge_inside_a_callers_transaction_deletes_with_it_and_is_undone_when_it_rolls_back(string provider)
+    {
+        await using var test = await TestStore.CreateAsync(provider);
+        var time = new FakeTimeProvider(Start);
+        await using var db = await test.Store.OpenAsync(CancellationToken.None);
+        await SeedAsync(db, time.GetUtcNow());
+        var policy = new RetentionPolicy();
+
+        await using (var tx = await db.Database.BeginTransactionAsync())
+        {
+            var report = await RecordPurge.RunAsync(db, policy, time.GetUtcNow(), dryRun: false, null, CancellationToken.None);
+            Assert.Equal(9, report.Categories.Sum(c => c.Deleted));
+            // Inside the transaction the rows are gone (old logins, messages and their index rows, content, hashes)...
+            Assert.Equal((0, 1, 1, 2, 0, 0), await CountsAsync(db));
+            await tx.RollbackAsync();
+        }
+        // ...and the rollback brings every one of them back (on PostgreSQL the dropped month partitions too).
+        Assert.Equal((2, 4, 3, 6, 1, 1), await CountsAsync(db));
+
+        await using (var tx = await db.Database.BeginTransactionAsync())
+        {
+            await RecordPurge.RunAsync(db, policy, time.GetUtcNow(), dryRun: false, null, CancellationToken.None);
+            await tx.CommitAsync();
+        }
+        Assert.Equal((0, 1, 1, 2, 0, 0), await CountsAsync(db));
+    }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Vigil.Storage;
 
 namespace Vigil.Tests.Records;
@@ -14,6 +15,7 @@ internal static class RecordsKit
         {
             await using var cmd = db.Database.GetDbConnection().CreateCommand();
             cmd.CommandText = $"SELECT COUNT(*) FROM {table} WHERE {where}";
+            cmd.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
             return Convert.ToInt64(await cmd.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
         }
         finally
