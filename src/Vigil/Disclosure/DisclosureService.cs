@@ -93,7 +93,7 @@ public sealed class DisclosureService(VigilDb db, LedgerLog ledger, TimeProvider
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(task);
-        // One connection for the task's queries (SQLite connections are not pooled: each open costs a file open and pragmas).
+        // One connection for all of the task's queries instead of an open and close around each.
         await db.Database.OpenConnectionAsync(ct);
         try
         {
