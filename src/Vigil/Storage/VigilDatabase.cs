@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace Vigil.Storage;
 
@@ -26,12 +25,8 @@ public sealed record VigilStore(DirectoryInfo DataDirectory, string? PostgresCon
         return db;
     }
 
-    /// <summary>
-    /// One pool of contexts per database (connection string): creating a context is otherwise a good part of a small
-    /// request's cost (service resolution and ~70 DbSet properties each time). A context given back is reset by EF
-    /// (change tracker cleared, settings restored) before it is handed out again.
-    /// </summary>
-    private static readonly ConcurrentDictionary<string, Func<VigilDb>> Pools = new(StringComparer.Ordinal);
+    /// <summary>Connection strings as given -> as used (a static cache: a field would take part in the record's equality).</summary>
+    private static readonly ConcurrentDictionary<string, string> Tuned = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Vigil runs the same few statements all day (intake, pipeline, outbox), so unless the connection string says
@@ -53,13 +48,10 @@ public sealed record VigilStore(DirectoryInfo DataDirectory, string? PostgresCon
     {
         if (IsPostgres)
         {
-            return Pools.GetOrAdd("pg:" + PostgresConnectionString, static key =>
-            {
-                var options = new DbContextOptionsBuilder<PostgresVigilDb>().UseNpgsql(Tune(key[3..])).Options;
-                var pool = new PooledDbContextFactory<PostgresVigilDb>(options);
-                return pool.CreateDbContext;
-            })();
+            var options = new DbContextOptionsBuilder<PostgresVigilDb>().UseNpgsql(Tuned.GetOrAdd(PostgresConnectionString!, Tune)).Options;
+            return new PostgresVigilDb(options);
         }
+        // Pooled connections: an unpooled open re-reads the whole schema before its first statement.
         var sqlite = new SqliteConnectionStringBuilder
         {
             DataSource = SqlitePath,
@@ -67,15 +59,11 @@ public sealed record VigilStore(DirectoryInfo DataDirectory, string? PostgresCon
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
-        return Pools.GetOrAdd("sqlite:" + sqlite, static key =>
-        {
-            var options = new DbContextOptionsBuilder<SqliteVigilDb>()
-                .UseSqlite(key[7..])
-                .AddInterceptors(SqlitePragmas.Instance)
-                .Options;
-            var pool = new PooledDbContextFactory<SqliteVigilDb>(options);
-            return pool.CreateDbContext;
-        })();
+        var sqliteOptions = new DbContextOptionsBuilder<SqliteVigilDb>()
+            .UseSqlite(sqlite)
+            .AddInterceptors(SqlitePragmas.Instance)
+            .Options;
+        return new SqliteVigilDb(sqliteOptions);
     }
 }
 
