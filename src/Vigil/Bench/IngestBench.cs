@@ -522,10 +522,9 @@ public static class IngestBench
             return new LatencySummary(0, 0, 0, 0);
         }
         ms.Sort();
-        return new LatencySummary(ms.Count, Percentile(ms, 0.50), Percentile(ms, 0.99), ms[^1]);
+        return new LatencySummary(ms.Count, Percentiles.NearestRank(ms, 0.50) ?? 0, Percentiles.NearestRank(ms, 0.99) ?? 0, ms[^1]);
     }
 
-    private static double Percentile(List<double> sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
 
     private static MemorySummary Memory(List<IngestBenchInterval> intervals, Func<IngestBenchInterval, double> value)
     {

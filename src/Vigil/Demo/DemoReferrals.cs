@@ -197,8 +197,8 @@ public static class DemoReferrals
         while (started.Elapsed < AcknowledgementWait);
         var acknowledged = referrals.Where(r => r.State == ReferralState.Acknowledged).ToList();
         var e2e = acknowledged.Where(r => r.EndToEndMs is not null).Select(r => r.EndToEndMs!.Value).Order().ToList();
-        var p50 = ReferralPages.Percentile(e2e, 0.5);
-        var p99 = ReferralPages.Percentile(e2e, 0.99);
+        var p50 = Bench.Percentiles.NearestRank(e2e, 0.5);
+        var p99 = Bench.Percentiles.NearestRank(e2e, 0.99);
         return new DemoCheck("every threat referral is delivered to its authority and acknowledged",
             referrals.Count > 0 && acknowledged.Count == referrals.Count,
             string.Create(CultureInfo.InvariantCulture, $"{acknowledged.Count} of {referrals.Count} acknowledged; end to end from arrival p50 {p50:0} ms, p99 {p99:0} ms"));

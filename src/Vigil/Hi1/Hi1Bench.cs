@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Vigil.Authorities;
+using Vigil.Bench;
 using Vigil.Server;
 using Vigil.Storage;
 
@@ -77,7 +78,7 @@ public static class Hi1Bench
             var all = latencies.SelectMany(l => l).Order().ToList();
             await app.StopAsync(ct);
             return new Hi1BenchReport(store.IsPostgres ? "PostgreSQL" : "SQLite", concurrency, seconds, all.Count, failed, all.Count / seconds,
-                Percentile(all, 0.50), Percentile(all, 0.99), all.Count == 0 ? 0 : cpu / all.Count, LoadAverage());
+                Percentiles.NearestRank(all, 0.50) ?? 0, Percentiles.NearestRank(all, 0.99) ?? 0, all.Count == 0 ? 0 : cpu / all.Count, LoadAverage());
         }
         finally
         {
@@ -126,7 +127,4 @@ public static class Hi1Bench
             return 0;
         }
     }
-
-    private static double Percentile(List<double> sorted, double p) =>
-        sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 }

@@ -12,25 +12,9 @@ namespace Vigil.Hi1;
 /// the inputs to build that order. The order is built by <see cref="Build"/>, so a batch that has to be retried one
 /// request at a time starts again from fresh entities.
 /// </summary>
-internal sealed class Hi1Commit(Hi1Message message, IReadOnlyList<Hi1Action> creates, Authority authority, string keyId, string nonce,
-    DateTimeOffset nonceExpiresAt, byte[] body, DateTimeOffset now)
+internal sealed record Hi1Commit(Hi1Message Message, IReadOnlyList<Hi1Action> Creates, Authority Authority, string KeyId, string Nonce,
+    DateTimeOffset NonceExpiresAt, byte[] Body, DateTimeOffset Now)
 {
-    public Hi1Message Message { get; } = message;
-
-    public IReadOnlyList<Hi1Action> Creates { get; } = creates;
-
-    public Authority Authority { get; } = authority;
-
-    public string KeyId { get; } = keyId;
-
-    public string Nonce { get; } = nonce;
-
-    public DateTimeOffset NonceExpiresAt { get; } = nonceExpiresAt;
-
-    public byte[] Body { get; } = body;
-
-    public DateTimeOffset Now { get; } = now;
-
     /// <summary>The order to create (validated by the caller); null when the request creates nothing.</summary>
     public Hi1OrderDraft? Draft { get; set; }
 

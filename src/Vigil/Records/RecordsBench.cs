@@ -8,6 +8,7 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Vigil.Bench;
 using Vigil.Authorities;
 using Vigil.Cli;
 using Vigil.Disclosure;
@@ -218,9 +219,12 @@ public static class RecordsBench
             (purgedRows, droppedPartitions, mode) = (report.Categories.Sum(c => c.Deleted), 0, "committed; a rerun with --reuse skips it");
             await WriteMarkerAsync(db, new MarkerRow(seed, rows, accounts, platformId, loadSeconds, loadedRows, true), ct);
         }
+        extractMs.Sort();
+        packageMs.Sort();
         return new RecordsBenchReport(pg ? "postgresql" : "sqlite", counts.AccessLogs, counts.Messages, counts.Participants, counts.Subscribers, accounts, seed, reused,
             loadSeconds, loadedRows / Math.Max(loadSeconds, 1e-9), await SizeAsync(db, store, ct),
-            samples, (double)total / samples, Percentile(extractMs, 0.5), Percentile(extractMs, 0.99), Percentile(packageMs, 0.5), Percentile(packageMs, 0.99),
+            samples, (double)total / samples, Percentiles.NearestRank(extractMs, 0.5) ?? 0, Percentiles.NearestRank(extractMs, 0.99) ?? 0,
+            Percentiles.NearestRank(packageMs, 0.5) ?? 0, Percentiles.NearestRank(packageMs, 0.99) ?? 0,
             (double)bytes / samples, mode, purgeSeconds, purgedRows, droppedPartitions);
     }
 
@@ -240,16 +244,6 @@ public static class RecordsBench
             SubmittedBy = "bench", ReceivedAt = Now, UpdatedAt = Now,
             Tasks = [Task(id * 2, DataCategory.SubscriberData), Task(id * 2 + 1, DataCategory.TrafficData)],
         };
-    }
-
-    private static double Percentile(List<double> values, double q)
-    {
-        if (values.Count == 0)
-        {
-            return 0;
-        }
-        var sorted = values.Order().ToList();
-        return sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
     }
 
     private sealed record MarkerRow(long Seed, long Rows, long Accounts, long PlatformId, double LoadSeconds, long LoadedRows, bool Purged);

@@ -88,7 +88,7 @@ public static class ReferralBench
                 }
                 while (time.GetElapsedTime(started) < TimeSpan.FromSeconds(120));
                 return new ReferralBenchReport(store.IsPostgres ? "PostgreSQL" : "SQLite", count, e2e.Count,
-                    ReferralPages.Percentile(e2e, 0.5) ?? double.NaN, ReferralPages.Percentile(e2e, 0.99) ?? double.NaN, e2e.Count == 0 ? double.NaN : e2e[^1]);
+                    Bench.Percentiles.NearestRank(e2e, 0.5) ?? double.NaN, Bench.Percentiles.NearestRank(e2e, 0.99) ?? double.NaN, e2e.Count == 0 ? double.NaN : e2e[^1]);
             }
             finally
             {

@@ -1,3 +1,4 @@
+using Vigil.Bench;
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Antiforgery;
@@ -56,7 +57,7 @@ public static class ReferralPages
             b.Append(CultureInfo.InvariantCulture, $"<dt>{E(s.ToString())}</dt><dd id=\"count-{E(s.ToString().ToLowerInvariant())}\">{counts.GetValueOrDefault(s)}</dd>");
         }
         var sorted = e2e.Order().ToList();
-        b.Append(CultureInfo.InvariantCulture, $"<dt>End-to-end p50 / p99 (last {sorted.Count} acknowledged)</dt><dd id=\"e2e\">{Ms(Percentile(sorted, 0.5))} / {Ms(Percentile(sorted, 0.99))}</dd></dl>");
+        b.Append(CultureInfo.InvariantCulture, $"<dt>End-to-end p50 / p99 (last {sorted.Count} acknowledged)</dt><dd id=\"e2e\">{Ms(Percentiles.NearestRank(sorted, 0.5))} / {Ms(Percentiles.NearestRank(sorted, 0.99))}</dd></dl>");
         b.Append(CultureInfo.InvariantCulture, $"<h2>No authority ({none.Count})</h2>");
         if (none.Count == 0)
         {
@@ -115,16 +116,4 @@ public static class ReferralPages
           <dt>Package</dt><dd><a id="download" href="/portal/referrals/{I(r.Id)}/package">Download</a> ({(r.Encrypted ? "CMS EnvelopedData encrypted to your certificate, around" : "")} CMS SignedData; open with <code>openssl cms{(r.Encrypted ? " -decrypt" : " -verify")}</code>, see the documentation)</dd>
         </dl>
         """);
-
-    /// <summary>Nearest-rank percentile of an ascending list; null when empty.</summary>
-    public static double? Percentile(IReadOnlyList<double> ascending, double p)
-    {
-        ArgumentNullException.ThrowIfNull(ascending);
-        if (ascending.Count == 0)
-        {
-            return null;
-        }
-        var rank = (int)Math.Ceiling(p * ascending.Count);
-        return ascending[Math.Clamp(rank - 1, 0, ascending.Count - 1)];
-    }
 }
