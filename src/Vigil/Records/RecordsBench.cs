@@ -399,7 +399,7 @@ public static class RecordsBench
                     }
                     indexes[t] = list;
                 }
-                await Exec(conn, Subscribers(layout, platformId), ct);
+                await ExecAsync(conn, Subscribers(layout, platformId), ct);
                 await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"subscribers {layout.Accounts}"));
             }
             // One job per month of access logs and per month of messages (with their participants); two at a time.
@@ -409,7 +409,7 @@ public static class RecordsBench
             {
                 await using var conn = new NpgsqlConnection(connectionString);
                 await conn.OpenAsync(ct);
-                await Exec(conn, "SET maintenance_work_mem = '512MB'; SET max_parallel_maintenance_workers = 0; SET synchronous_commit = off", ct);
+                await ExecAsync(conn, "SET maintenance_work_mem = '512MB'; SET max_parallel_maintenance_workers = 0; SET synchronous_commit = off", ct);
                 while (true)
                 {
                     (string Kind, int Month) job;
@@ -427,19 +427,19 @@ public static class RecordsBench
                     var parts = tables.Select(t => RecordPartitions.PartitionName(t, lo)).ToArray();
                     for (var i = 0; i < tables.Length; i++)
                     {
-                        await Exec(conn, $"CREATE TABLE {parts[i]} (LIKE {tables[i]} INCLUDING DEFAULTS)", ct);
+                        await ExecAsync(conn, $"CREATE TABLE {parts[i]} (LIKE {tables[i]} INCLUDING DEFAULTS)", ct);
                     }
-                    await Exec(conn, job.Kind == "access_logs" ? AccessLogs(layout, platformId, parts[0]) : MessagesAndParticipants(layout, platformId, parts[0], parts[1]), ct,
+                    await ExecAsync(conn, job.Kind == "access_logs" ? AccessLogs(layout, platformId, parts[0]) : MessagesAndParticipants(layout, platformId, parts[0], parts[1]), ct,
                         ("lo", lo), ("span", (hi - lo).Ticks / 10), ("from", from), ("to", to));
                     for (var i = 0; i < tables.Length; i++)
                     {
-                        await Exec(conn, $"ALTER TABLE {parts[i]} ADD PRIMARY KEY (\"Id\", \"At\")", ct);
+                        await ExecAsync(conn, $"ALTER TABLE {parts[i]} ADD PRIMARY KEY (\"Id\", \"At\")", ct);
                         foreach (var (unique, @using) in indexes[tables[i]])
                         {
-                            await Exec(conn, $"CREATE {(unique ? "UNIQUE " : "")}INDEX ON {parts[i]}{@using}", ct);
+                            await ExecAsync(conn, $"CREATE {(unique ? "UNIQUE " : "")}INDEX ON {parts[i]}{@using}", ct);
                         }
                         // Lets ATTACH skip its scan of the partition; dropped once attached.
-                        await Exec(conn, $"ALTER TABLE {parts[i]} ADD CONSTRAINT {parts[i]}_range CHECK (\"At\" >= '{lo:O}' AND \"At\" < '{hi:O}')", ct);
+                        await ExecAsync(conn, $"ALTER TABLE {parts[i]} ADD CONSTRAINT {parts[i]}_range CHECK (\"At\" >= '{lo:O}' AND \"At\" < '{hi:O}')", ct);
                         lock (attach)
                         {
                             attach.Add((tables[i], parts[i], lo, hi));
@@ -454,22 +454,12 @@ public static class RecordsBench
                 await conn.OpenAsync(ct);
                 foreach (var (table, part, lo, hi) in attach.OrderBy(a => a.Partition, StringComparer.Ordinal))
                 {
-                    await Exec(conn, $"ALTER TABLE {table} ATTACH PARTITION {part} FOR VALUES FROM ('{lo:O}') TO ('{hi:O}'); ALTER TABLE {part} DROP CONSTRAINT {part}_range", ct);
+                    await ExecAsync(conn, $"ALTER TABLE {table} ATTACH PARTITION {part} FOR VALUES FROM ('{lo:O}') TO ('{hi:O}'); ALTER TABLE {part} DROP CONSTRAINT {part}_range", ct);
                 }
-                await Exec(conn, "SELECT setval(pg_get_serial_sequence(t, 'Id'), (SELECT coalesce(max(m), 1) FROM (VALUES (@l), (@m), (@p)) v(m))) FROM unnest(ARRAY['access_logs','message_metadata','message_participants']) t", ct,
+                await ExecAsync(conn, "SELECT setval(pg_get_serial_sequence(t, 'Id'), (SELECT coalesce(max(m), 1) FROM (VALUES (@l), (@m), (@p)) v(m))) FROM unnest(ARRAY['access_logs','message_metadata','message_participants']) t", ct,
                     ("l", layout.Logs), ("m", layout.Messages), ("p", layout.Messages * 3 + 2));
-                await Exec(conn, "ANALYZE subscriber_records; ANALYZE access_logs; ANALYZE message_metadata; ANALYZE message_participants", ct);
+                await ExecAsync(conn, "ANALYZE subscriber_records; ANALYZE access_logs; ANALYZE message_metadata; ANALYZE message_participants", ct);
             }
-        }
-
-        private static async Task Exec(NpgsqlConnection conn, string sql, CancellationToken ct, params (string Name, object Value)[] ps)
-        {
-            await using var cmd = new NpgsqlCommand(sql, conn) { CommandTimeout = 0 };
-            foreach (var (name, value) in ps)
-            {
-                cmd.Parameters.AddWithValue(name, value);
-            }
-            await cmd.ExecuteNonQueryAsync(ct);
         }
 
         // A non-negative 64-bit hash of (row, field) for this seed.
@@ -536,7 +526,7 @@ public static class RecordsBench
         {
             await using var conn = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
             await conn.OpenAsync(ct);
-            await Exec(conn, "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA cache_size=-1048576; PRAGMA temp_store=FILE", ct);
+            await ExecAsync(conn, "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA cache_size=-1048576; PRAGMA temp_store=FILE", ct);
             var indexes = new List<string>();
             await using (var q = conn.CreateCommand())
             {
@@ -551,7 +541,7 @@ public static class RecordsBench
                 await r.DisposeAsync();
                 foreach (var n in names)
                 {
-                    await Exec(conn, $"DROP INDEX \"{n}\"", ct);
+                    await ExecAsync(conn, $"DROP INDEX \"{n}\"", ct);
                 }
             }
             var sw = Stopwatch.StartNew();
@@ -624,10 +614,10 @@ public static class RecordsBench
             foreach (var sql in indexes)
             {
                 var isw = Stopwatch.StartNew();
-                await Exec(conn, sql, ct);
+                await ExecAsync(conn, sql, ct);
                 await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{sql[..sql.IndexOf(" ON ", StringComparison.Ordinal)]}: {isw.Elapsed.TotalSeconds:F1} s"));
             }
-            await Exec(conn, "ANALYZE; PRAGMA wal_checkpoint(TRUNCATE)", ct);
+            await ExecAsync(conn, "ANALYZE; PRAGMA wal_checkpoint(TRUNCATE)", ct);
         }
 
         private static readonly string[] Countries = ["GB", "FR", "DE", "US", "ES", "IT", "NL", "PL"];
@@ -669,14 +659,6 @@ public static class RecordsBench
                 await tx.CommitAsync(ct);
                 await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{what} {done}"));
             }
-        }
-
-        private static async Task Exec(SqliteConnection conn, string sql, CancellationToken ct)
-        {
-            await using var cmd = conn.CreateCommand();
-            cmd.CommandText = sql;
-            cmd.CommandTimeout = 0;
-            await cmd.ExecuteNonQueryAsync(ct);
         }
     }
 }
