@@ -1,4 +1,6 @@
+using System.Data.Common;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Vigil.Storage;
@@ -6,10 +8,17 @@ using Vigil.Storage;
 namespace Vigil.Records;
 
 /// <summary>
-/// PostgreSQL month partitions of the event record tables (migration <c>RecordsPartitioning</c>): named
-/// <c>TABLE_YYYYMM</c>, created on demand before inserts land, detached and dropped whole by the purge.
+/// Month tables of the event record tables, so that the purge drops a month whole instead of deleting its rows one by
+/// one. Each month of each table is <c>TABLE_YYYYMM</c>, created on demand before inserts land.
+/// <list type="bullet">
+/// <item>PostgreSQL (migration <c>RecordsPartitioning</c>): declarative partitions of <c>TABLE</c>, with a default partition.</item>
+/// <item>SQLite (migration <c>RecordsMonthTables</c>): plain tables made from <c>TABLE_default</c> (the rows stored before
+/// month tables existed); <c>TABLE</c> is a view, the UNION ALL of the default table and the months, rebuilt whenever a
+/// month is created or dropped. Inserts name the month table; every read goes through the view, whose WHERE SQLite
+/// pushes down into each month's indexes. Ids are unique across months (<see cref="SqliteIdBase"/>).</item>
+/// </list>
 /// </summary>
-public static class RecordPartitions
+public static partial class RecordPartitions
 {
     /// <summary>The partitioned tables, each with the category whose retention governs it.</summary>
     public static readonly IReadOnlyList<(string Table, RecordCategory Category)> Tables =
@@ -60,13 +69,36 @@ public static class RecordPartitions
         return EnsureAsync(db, wanted, ct);
     }
 
+    /// <summary>The month <paramref name="name"/> holds when it is a month table of <paramref name="table"/>; null otherwise.</summary>
+    public static DateTimeOffset? MonthOfName(string table, string name)
+    {
+        if (name.Length != table.Length + 7 || !name.StartsWith(table + "_", StringComparison.Ordinal))
+        {
+            return null;
+        }
+        return DateTimeOffset.TryParseExact(name[(table.Length + 1)..] + "01", "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var month)
+            ? month.ToUniversalTime()
+            : null;
+    }
+
+    /// <summary>
+    /// The first id of a SQLite month table's AUTOINCREMENT sequence. Each month has its own 2^32 ids, so ids stay unique
+    /// across months (a message's participant rows refer to it by id), as PostgreSQL's one identity per table ensures.
+    /// </summary>
+    public static long SqliteIdBase(DateTimeOffset month) => ((long)month.Year * 12 + month.Month - 1) << 32;
+
     /// <summary>Creates the given (table, month) partitions that do not exist yet, each in its own short transaction.</summary>
     public static async Task EnsureAsync(VigilDb db, IEnumerable<(string Table, DateTimeOffset Month)> partitions, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
         var list = partitions.ToList();
-        if (list.Count == 0 || db is not PostgresVigilDb)
+        if (list.Count == 0)
         {
+            return;
+        }
+        if (db is not PostgresVigilDb)
+        {
+            await EnsureSqliteAsync(db, list, ct);
             return;
         }
         await db.Database.OpenConnectionAsync(ct);
@@ -100,4 +132,148 @@ public static class RecordPartitions
             await db.Database.CloseConnectionAsync();
         }
     }
+
+    private static async Task EnsureSqliteAsync(VigilDb db, List<(string Table, DateTimeOffset Month)> wanted, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            var conn = db.Database.GetDbConnection();
+            // The common case (every month exists) reads the schema SQLite already holds in memory and takes no lock.
+            var existing = await SqliteTablesAsync(conn, null, ct);
+            if (wanted.All(w => existing.Contains(PartitionName(w.Table, w.Month))))
+            {
+                return;
+            }
+            // Microsoft.Data.Sqlite begins IMMEDIATE: a second writer asking for the same month waits, then finds it made.
+            await using var tx = await conn.BeginTransactionAsync(ct);
+            await CreateSqliteAsync(conn, tx, wanted, ct);
+            await tx.CommitAsync(ct);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>The names of every table in a SQLite database.</summary>
+    public static async Task<HashSet<string>> SqliteTablesAsync(DbConnection conn, DbTransaction? tx, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(conn);
+        await using var cmd = conn.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table'";
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            names.Add(r.GetString(0));
+        }
+        return names;
+    }
+
+    /// <summary>The month tables of <paramref name="table"/> in a SQLite database, oldest first.</summary>
+    public static async Task<List<(string Name, DateTimeOffset Month)>> SqliteMonthTablesAsync(DbConnection conn, DbTransaction? tx, string table, CancellationToken ct) =>
+        MonthTables(await SqliteTablesAsync(conn, tx, ct), table);
+
+    private static List<(string Name, DateTimeOffset Month)> MonthTables(IEnumerable<string> names, string table) =>
+        [.. names.Select(n => (Name: n, Month: MonthOfName(table, n))).Where(x => x.Month is not null).Select(x => (x.Name, x.Month!.Value)).OrderBy(x => x.Item2)];
+
+    /// <summary>
+    /// Inside <paramref name="tx"/>, creates the SQLite month tables among <paramref name="wanted"/> that do not exist,
+    /// with the default table's columns and indexes, moves the default table's rows of that month into them (as
+    /// PostgreSQL moves them out of its default partition, so a natural key stays unique), and rebuilds the views.
+    /// </summary>
+    public static async Task<List<string>> CreateSqliteAsync(DbConnection conn, DbTransaction tx, IEnumerable<(string Table, DateTimeOffset Month)> wanted, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(conn);
+        var existing = await SqliteTablesAsync(conn, tx, ct);
+        var created = new List<string>();
+        foreach (var (table, month) in wanted.Distinct())
+        {
+            var name = PartitionName(table, month);
+            if (!existing.Add(name))
+            {
+                continue;
+            }
+            var template = table + "_default";
+            var ddl = new List<string>();
+            await using (var q = Command(conn, tx, "SELECT type, sql FROM sqlite_master WHERE tbl_name = $t AND sql IS NOT NULL ORDER BY type = 'index', name", ("$t", template)))
+            await using (var r = await q.ExecuteReaderAsync(ct))
+            {
+                while (await r.ReadAsync(ct))
+                {
+                    ddl.Add(r.GetString(0) == "table"
+                        ? TableName().Replace(r.GetString(1), $"CREATE TABLE \"{name}\"", 1)
+                        : IndexName().Replace(r.GetString(1), m => $"CREATE {m.Groups[1].Value}INDEX \"{name}_{m.Groups[2].Value}\" ON \"{name}\"", 1));
+                }
+            }
+            if (ddl.Count == 0)
+            {
+                throw new InvalidOperationException($"the SQLite table {template} is missing: the database predates migration RecordsMonthTables");
+            }
+            var (lo, hi) = (month.UtcTicks, month.AddMonths(1).UtcTicks);
+            ddl.Add($"DELETE FROM sqlite_sequence WHERE name = '{name}'");
+            ddl.Add($"INSERT INTO sqlite_sequence (name, seq) VALUES ('{name}', {SqliteIdBase(month).ToString(CultureInfo.InvariantCulture)})");
+            ddl.Add(FormattableString.Invariant($"INSERT INTO \"{name}\" SELECT * FROM \"{template}\" WHERE \"At\" >= {lo} AND \"At\" < {hi}"));
+            ddl.Add(FormattableString.Invariant($"DELETE FROM \"{template}\" WHERE \"At\" >= {lo} AND \"At\" < {hi}"));
+            foreach (var sql in ddl)
+            {
+                await using var cmd = Command(conn, tx, sql);
+                await cmd.ExecuteNonQueryAsync(ct);
+            }
+            created.Add(name);
+        }
+        foreach (var table in wanted.Select(w => w.Table).Distinct())
+        {
+            await RebuildSqliteViewAsync(conn, tx, table, existing, ct);
+        }
+        return created;
+    }
+
+    /// <summary>Inside <paramref name="tx"/>, drops SQLite month tables (their indexes with them) and rebuilds the views.</summary>
+    public static async Task DropSqliteAsync(DbConnection conn, DbTransaction tx, IReadOnlyCollection<string> names, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        var existing = await SqliteTablesAsync(conn, tx, ct);
+        foreach (var name in names.Where(existing.Contains))
+        {
+            await using var cmd = Command(conn, tx, $"DROP TABLE \"{name}\"");
+            await cmd.ExecuteNonQueryAsync(ct);
+            existing.Remove(name);
+        }
+        foreach (var (table, _) in Tables.Where(t => names.Any(n => MonthOfName(t.Table, n) is not null)))
+        {
+            await RebuildSqliteViewAsync(conn, tx, table, existing, ct);
+        }
+    }
+
+    private static async Task RebuildSqliteViewAsync(DbConnection conn, DbTransaction tx, string table, IEnumerable<string> tables, CancellationToken ct)
+    {
+        // Same columns in the same order in every arm: each month table was made from the default table's DDL.
+        var arms = MonthTables(tables, table).Select(m => m.Name).Prepend(table + "_default").Select(n => $"SELECT * FROM \"{n}\"");
+        await using var cmd = Command(conn, tx, $"DROP VIEW IF EXISTS \"{table}\"; CREATE VIEW \"{table}\" AS {string.Join(" UNION ALL ", arms)}");
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private static DbCommand Command(DbConnection conn, DbTransaction? tx, string sql, params (string Name, object Value)[] parameters)
+    {
+        var cmd = conn.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        foreach (var (n, v) in parameters)
+        {
+            var p = cmd.CreateParameter();
+            p.ParameterName = n;
+            p.Value = v;
+            cmd.Parameters.Add(p);
+        }
+        return cmd;
+    }
+
+    [GeneratedRegex("^CREATE TABLE \"[^\"]+\"")]
+    private static partial Regex TableName();
+
+    [GeneratedRegex("^CREATE (UNIQUE )?INDEX \"([^\"]+)\" ON \"[^\"]+\"")]
+    private static partial Regex IndexName();
 }

@@ -11,7 +11,7 @@ namespace Vigil.Records;
 
 /// <summary>What the purge did (or, dry, would do) to one category.</summary>
 /// <param name="Deleted">Rows removed (or that would be), partitions dropped included.</param>
-/// <param name="DroppedPartitions">PostgreSQL month partitions detached and dropped whole.</param>
+/// <param name="DroppedPartitions">Month tables dropped whole (PostgreSQL partitions detached first).</param>
 public sealed record PurgeCategoryResult(RecordCategory Category, DateTimeOffset Cutoff, long Deleted, IReadOnlyList<string> DroppedPartitions);
 
 /// <summary>Records past retention that a preservation hold kept.</summary>
@@ -31,7 +31,7 @@ public static class RecordAudit
 }
 
 /// <summary>
-/// Deletes records past their category's retention, for real (rows gone, month partitions dropped on PostgreSQL),
+/// Deletes records past their category's retention, for real (rows gone, month tables dropped whole),
 /// except those an active <see cref="PreservationHold"/> covers. Holds are matched by selector: account ids directly;
 /// usernames, e-mail addresses and phone numbers through the subscriber records; IP addresses (and port) against access
 /// logs; item ids against stored content, media hashes and message ids. A hold with a category keeps only the record
@@ -76,15 +76,20 @@ public static class RecordPurge
         var outer = db.Database.CurrentTransaction;
         await db.Database.OpenConnectionAsync(ct);
         long? cacheSize = null;
+        long? secureDelete = null;
         try
         {
             if (db is not PostgresVigilDb)
             {
-                // SQLite's default page cache is 2 MiB. A month's delete dirties most pages of the (account, time) and
-                // address indexes, which a small cache spills to the WAL and reads back again and again (71 s instead
-                // of about 30 s for a month of 10M records). The cache grows only as far as pages are used.
+                // SQLite's default page cache is 2 MiB. Rows deleted one by one (a month a hold's range touches, the
+                // default table) dirty most pages of the (account, time) and address indexes, which a small cache spills
+                // to the WAL and reads back again and again. The cache grows only as far as pages are used.
                 cacheSize = await PragmaAsync(db, "PRAGMA cache_size", ct);
                 await PragmaAsync(db, "PRAGMA cache_size = -" + SqliteCacheKib.ToString(CultureInfo.InvariantCulture), ct);
+                // Deleted rows and dropped month tables are overwritten with zeros, not just unlinked into free space:
+                // after the checkpoint below, an expired record's bytes are gone from the database file.
+                secureDelete = await PragmaAsync(db, "PRAGMA secure_delete", ct);
+                await PragmaAsync(db, "PRAGMA secure_delete = ON", ct);
             }
             foreach (var category in Enum.GetValues<RecordCategory>())
             {
@@ -135,7 +140,26 @@ public static class RecordPurge
             {
                 await PragmaAsync(db, "PRAGMA cache_size = " + size.ToString(CultureInfo.InvariantCulture), CancellationToken.None);
             }
+            if (secureDelete is { } sd)
+            {
+                await PragmaAsync(db, "PRAGMA secure_delete = " + sd.ToString(CultureInfo.InvariantCulture), CancellationToken.None);
+            }
             await db.Database.CloseConnectionAsync();
+        }
+        if (db is not PostgresVigilDb && !dryRun && outer is null)
+        {
+            // The zeroed pages are in the WAL until a checkpoint copies them over the old ones in the database file;
+            // TRUNCATE also empties the WAL, which held the pages' earlier versions. Best effort: with readers still on
+            // older snapshots SQLite checkpoints what it can now, and automatic checkpoints finish the rest.
+            await db.Database.OpenConnectionAsync(ct);
+            try
+            {
+                await PragmaAsync(db, "PRAGMA wal_checkpoint(TRUNCATE)", ct);
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
         }
         var report = new PurgeReport(now, dryRun, categories, kept);
         if (!dryRun && ledger is not null)
@@ -186,18 +210,49 @@ public static class RecordPurge
                 dropped.Add(partition);
             }
         }
+        else if (db is not PostgresVigilDb && category != RecordCategory.Subscriber)
+        {
+            // SQLite month tables (migration RecordsMonthTables): the same rule, DROP TABLE instead of DETACH.
+            foreach (var (partition, month) in await sql.SqliteMonthTablesAsync(table, ct))
+            {
+                var end = month.AddMonths(1);
+                if (end > cutoff || holds.Any(h => (h.From is null || h.From < end) && (h.To is null || h.To >= month)))
+                {
+                    continue;
+                }
+                deleted += await sql.ScalarAsync($"SELECT COUNT(*) FROM \"{partition}\"", ct);
+                if (!dryRun)
+                {
+                    List<string> names = category == RecordCategory.MessageMetadata
+                        ? [partition, RecordPartitions.PartitionName("message_participants", month)]
+                        : [partition];
+                    await sql.DropSqliteAsync(names, ct);
+                }
+                dropped.Add(partition);
+            }
+        }
         var held = holds.Select(h => Clause(category, h, sql)).OfType<string>().ToList();
         var where = $"\"{time}\" < {sql.Time(cutoff)}" + (held.Count == 0 ? "" : $" AND NOT ({string.Join(" OR ", held)})");
-        deleted += dryRun
-            ? await sql.ScalarAsync($"SELECT COUNT(*) FROM {table} WHERE {where}", ct)
-            : await sql.ExecAsync($"DELETE FROM {table} WHERE {where}", ct);
-        if (category == RecordCategory.MessageMetadata && !dryRun)
+        if (dryRun)
+        {
+            return (deleted + await sql.ScalarAsync($"SELECT COUNT(*) FROM {table} WHERE {where}", ct), dropped);
+        }
+        // What is left before the cutoff goes row by row: on PostgreSQL through the partitioned table; on SQLite from
+        // each table that may hold such rows (the view takes no deletes), named as the view so the hold clauses apply.
+        foreach (var target in await sql.TargetsAsync(table, cutoff, ct))
+        {
+            deleted += await sql.ExecAsync($"DELETE FROM {target} WHERE {where}", ct);
+        }
+        if (category == RecordCategory.MessageMetadata)
         {
             // Index rows go with their message (same At, so the same month partition when there is one).
             // With no hold keeping messages, every index row before the cutoff belongs to a deleted message: a plain
             // range delete, without probing message_metadata once per row.
-            await sql.ExecAsync("DELETE FROM message_participants WHERE \"At\" < " + sql.Time(cutoff) + (held.Count == 0 ? "" :
-                " AND NOT EXISTS (SELECT 1 FROM message_metadata m WHERE m.\"Id\" = message_participants.\"MessageRecordId\" AND m.\"At\" = message_participants.\"At\")"), ct);
+            foreach (var target in await sql.TargetsAsync("message_participants", cutoff, ct))
+            {
+                await sql.ExecAsync($"DELETE FROM {target} WHERE \"At\" < " + sql.Time(cutoff) + (held.Count == 0 ? "" :
+                    " AND NOT EXISTS (SELECT 1 FROM message_metadata m WHERE m.\"Id\" = message_participants.\"MessageRecordId\" AND m.\"At\" = message_participants.\"At\")"), ct);
+            }
         }
         return (deleted, dropped);
     }
@@ -209,11 +264,9 @@ public static class RecordPurge
         var result = new List<(string, DateTimeOffset)>();
         foreach (var name in names)
         {
-            var suffix = name[(table.Length + 1)..];
-            if (suffix.Length == 6 && DateTimeOffset.TryParseExact(suffix + "01", "yyyyMMdd", CultureInfo.InvariantCulture,
-                    DateTimeStyles.AssumeUniversal, out var month))
+            if (RecordPartitions.MonthOfName(table, name) is { } month)
             {
-                result.Add((name, month.ToUniversalTime()));
+                result.Add((name, month));
             }
         }
         return result;
@@ -386,6 +439,23 @@ public static class RecordPurge
         {
             await using var cmd = Command(text);
             return await cmd.ExecuteNonQueryAsync(ct);
+        }
+
+        public Task<List<(string Name, DateTimeOffset Month)>> SqliteMonthTablesAsync(string table, CancellationToken ct) =>
+            RecordPartitions.SqliteMonthTablesAsync(db.Database.GetDbConnection(), tx, table, ct);
+
+        public Task DropSqliteAsync(IReadOnlyCollection<string> names, CancellationToken ct) =>
+            RecordPartitions.DropSqliteAsync(db.Database.GetDbConnection(), tx, names, ct);
+
+        /// <summary>The tables a DELETE of <paramref name="table"/>'s rows before <paramref name="cutoff"/> must run on, aliased as <paramref name="table"/>.</summary>
+        public async Task<List<string>> TargetsAsync(string table, DateTimeOffset cutoff, CancellationToken ct)
+        {
+            if (pg || !RecordPartitions.Tables.Any(t => t.Table == table))
+            {
+                return [table];
+            }
+            var months = await SqliteMonthTablesAsync(table, ct);
+            return [.. months.Where(m => m.Month < cutoff).Select(m => m.Name).Prepend(table + "_default").Select(n => $"\"{n}\" AS {table}")];
         }
 
         public async Task<List<string>> StringsAsync(string text, CancellationToken ct)

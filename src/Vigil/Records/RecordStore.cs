@@ -10,7 +10,9 @@ namespace Vigil.Records;
 /// <summary>
 /// Stores parsed records idempotently: each category has a natural key (a unique index) and every insert is
 /// <c>ON CONFLICT DO NOTHING</c>, so a resent record is a duplicate, never a second row. A batch is one transaction:
-/// "accepted" is only said after it committed. On PostgreSQL the month partitions the batch needs are created first.
+/// "accepted" is only said after it committed. The month tables the batch needs are created first
+/// (<see cref="RecordPartitions"/>); on SQLite rows are inserted into their month table, on PostgreSQL into the
+/// partitioned table, which routes them.
 /// </summary>
 public static class RecordStore
 {
@@ -27,10 +29,7 @@ public static class RecordStore
             return isNew;
         }
         var pg = db is PostgresVigilDb;
-        if (pg)
-        {
-            await RecordPartitions.EnsureAsync(db, records, ct);
-        }
+        await RecordPartitions.EnsureAsync(db, records, ct);
         for (int attempt = 1; ; attempt++)
         {
             Array.Clear(isNew);
@@ -72,19 +71,19 @@ public static class RecordStore
                     return await SubscriberAsync(s, ct);
                 case AccessLogRecord a:
                     return await InsertAsync(
-                        "INSERT INTO access_logs (\"PlatformId\", \"AccountId\", \"At\", \"IpAddress\", \"SourcePort\", \"DeviceId\", \"RecordedAt\") " +
+                        $"INSERT INTO {Table("access_logs", a.At)} (\"PlatformId\", \"AccountId\", \"At\", \"IpAddress\", \"SourcePort\", \"DeviceId\", \"RecordedAt\") " +
                         "VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6) ON CONFLICT (\"AccountId\", \"At\", \"IpAddress\", \"PlatformId\") DO NOTHING RETURNING \"Id\"",
                         ct, a.PlatformId, a.AccountId, Time(a.At), a.IpAddress, a.SourcePort, a.DeviceId, Time(a.RecordedAt)) is not null;
                 case MessageMetadataRecord m:
                     return await MessageAsync(m, ct);
                 case StoredContentRecord c:
                     return await InsertAsync(
-                        "INSERT INTO stored_content (\"PlatformId\", \"ItemId\", \"AccountId\", \"At\", \"ContentType\", \"Text\", \"Body\", \"RecordedAt\") " +
+                        $"INSERT INTO {Table("stored_content", c.At)} (\"PlatformId\", \"ItemId\", \"AccountId\", \"At\", \"ContentType\", \"Text\", \"Body\", \"RecordedAt\") " +
                         "VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7) ON CONFLICT (\"PlatformId\", \"ItemId\", \"At\") DO NOTHING RETURNING \"Id\"",
                         ct, c.PlatformId, c.ItemId, c.AccountId, Time(c.At), c.ContentType, c.Text, c.Body, Time(c.RecordedAt)) is not null;
                 case MediaHashRecord h:
                     return await InsertAsync(
-                        "INSERT INTO media_hashes (\"PlatformId\", \"ItemId\", \"AccountId\", \"At\", \"Algorithm\", \"Hash\", \"RecordedAt\") " +
+                        $"INSERT INTO {Table("media_hashes", h.At)} (\"PlatformId\", \"ItemId\", \"AccountId\", \"At\", \"Algorithm\", \"Hash\", \"RecordedAt\") " +
                         "VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6) ON CONFLICT (\"PlatformId\", \"ItemId\", \"Algorithm\", \"At\") DO NOTHING RETURNING \"Id\"",
                         ct, h.PlatformId, h.ItemId, h.AccountId, Time(h.At), h.Algorithm, h.Hash, Time(h.RecordedAt)) is not null;
                 default:
@@ -118,7 +117,7 @@ public static class RecordStore
         {
             object recipients = pg ? m.RecipientAccountIds.ToArray() : JsonSerializer.Serialize(m.RecipientAccountIds);
             var id = await InsertAsync(
-                "INSERT INTO message_metadata (\"PlatformId\", \"MessageId\", \"SenderAccountId\", \"RecipientAccountIds\", \"At\", \"SizeBytes\", \"E2ee\", \"RecordedAt\") " +
+                $"INSERT INTO {Table("message_metadata", m.At)} (\"PlatformId\", \"MessageId\", \"SenderAccountId\", \"RecipientAccountIds\", \"At\", \"SizeBytes\", \"E2ee\", \"RecordedAt\") " +
                 "VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7) ON CONFLICT (\"PlatformId\", \"MessageId\", \"At\") DO NOTHING RETURNING \"Id\"",
                 ct, m.PlatformId, m.MessageId, m.SenderAccountId, recipients, Time(m.At), m.SizeBytes, m.E2ee, Time(m.RecordedAt));
             if (id is not long messageId)
@@ -127,18 +126,21 @@ public static class RecordStore
             }
             m.Id = messageId;
             // The index rows are written in the same transaction as the message: a message is never found without them.
-            const string Participant =
-                "INSERT INTO message_participants (\"PlatformId\", \"MessageRecordId\", \"AccountId\", \"At\", \"IsSender\") VALUES (@p0, @p1, @p2, @p3, @p4) " +
+            var participant =
+                $"INSERT INTO {Table("message_participants", m.At)} (\"PlatformId\", \"MessageRecordId\", \"AccountId\", \"At\", \"IsSender\") VALUES (@p0, @p1, @p2, @p3, @p4) " +
                 "ON CONFLICT (\"AccountId\", \"At\", \"MessageRecordId\", \"IsSender\") DO NOTHING RETURNING \"Id\"";
-            await InsertAsync(Participant, ct, m.PlatformId, messageId, m.SenderAccountId, Time(m.At), true);
+            await InsertAsync(participant, ct, m.PlatformId, messageId, m.SenderAccountId, Time(m.At), true);
             foreach (var r in m.RecipientAccountIds)
             {
-                await InsertAsync(Participant, ct, m.PlatformId, messageId, r, Time(m.At), false);
+                await InsertAsync(participant, ct, m.PlatformId, messageId, r, Time(m.At), false);
             }
             return true;
         }
 
         private object Time(DateTimeOffset t) => pg ? t.ToUniversalTime() : t.UtcTicks;
+
+        /// <summary>Where a row of <paramref name="table"/> at <paramref name="at"/> is inserted (SQLite: its month table; the view takes no inserts).</summary>
+        private string Table(string table, DateTimeOffset at) => pg ? table : "\"" + RecordPartitions.PartitionName(table, RecordPartitions.MonthOf(at)) + "\"";
 
         private async Task<long?> InsertAsync(string sql, CancellationToken ct, params object?[] values)
         {

@@ -216,7 +216,7 @@ public static class RecordsBench
             var sw = Stopwatch.StartNew();
             var report = await RecordPurge.RunAsync(db, policy, Now, dryRun: false, null, ct);
             purgeSeconds = sw.Elapsed.TotalSeconds;
-            (purgedRows, droppedPartitions, mode) = (report.Categories.Sum(c => c.Deleted), 0, "committed; a rerun with --reuse skips it");
+            (purgedRows, droppedPartitions, mode) = (report.Categories.Sum(c => c.Deleted), report.Categories.Sum(c => c.DroppedPartitions.Count), "committed; a rerun with --reuse skips it");
             await WriteMarkerAsync(db, new MarkerRow(seed, rows, accounts, platformId, loadSeconds, loadedRows, true), ct);
         }
         extractMs.Sort();
@@ -502,8 +502,8 @@ public static class RecordsBench
     }
 
     /// <summary>
-    /// Generation in C# into SQLite: secondary indexes of the three event tables dropped first and rebuilt after the
-    /// rows (one sort each instead of random inserts), large transactions, then ANALYZE.
+    /// Generation in C# into SQLite's month tables (as the records store creates them), their secondary indexes
+    /// dropped first and rebuilt after the rows (one sort each instead of random inserts), large transactions, then ANALYZE.
     /// </summary>
     private static class SqliteLoader
     {
@@ -527,10 +527,18 @@ public static class RecordsBench
             await using var conn = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
             await conn.OpenAsync(ct);
             await ExecAsync(conn, "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA cache_size=-1048576; PRAGMA temp_store=FILE", ct);
+            // Every month of the data and the month after it (where Now falls), as production creates them ahead of inserts.
+            await using (var tx = await conn.BeginTransactionAsync(ct))
+            {
+                await RecordPartitions.CreateSqliteAsync(conn, tx,
+                    Enumerable.Range(0, Months + 1).SelectMany(k => Tables.Select(t => (t, First.AddMonths(k)))), ct);
+                await tx.CommitAsync(ct);
+            }
             var indexes = new List<string>();
             await using (var q = conn.CreateCommand())
             {
-                q.CommandText = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('access_logs', 'message_metadata', 'message_participants')";
+                var months = string.Join(" OR ", Tables.Select(t => $"tbl_name GLOB '{t}_[0-9][0-9][0-9][0-9][0-9][0-9]'"));
+                q.CommandText = $"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND ({months})";
                 await using var r = await q.ExecuteReaderAsync(ct);
                 var names = new List<string>();
                 while (await r.ReadAsync(ct))
@@ -545,10 +553,8 @@ public static class RecordsBench
                 }
             }
             var sw = Stopwatch.StartNew();
-            var logMonths = MonthsOf(l.Logs);
-            var messageMonths = MonthsOf(l.Messages);
             await InsertAsync(conn, "INSERT INTO subscriber_records (\"PlatformId\", \"AccountId\", \"Username\", \"NamesGiven\", \"Email\", \"Phone\", \"AccountCreatedAt\", \"Country\", \"UsPerson\", \"RecordedAt\") " +
-                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)", 10, l.Accounts, (a, p) =>
+                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)", 10, 0, l.Accounts, (a, p) =>
             {
                 var s = a.ToString(CultureInfo.InvariantCulture);
                 p[0].Value = platformId;
@@ -562,37 +568,47 @@ public static class RecordsBench
                 p[8].Value = Mix(l.Key(32), a) % 20 == 0;
                 p[9].Value = Now.UtcTicks - (1 + Mix(l.Key(33), a) % 2592000000000) * 10;
             }, progress, "subscribers", ct);
-            await InsertAsync(conn, "INSERT INTO access_logs (\"Id\", \"PlatformId\", \"AccountId\", \"At\", \"IpAddress\", \"SourcePort\", \"DeviceId\", \"RecordedAt\") " +
-                "VALUES ($1, $2, $3, $4, $5, $6, $7, $4)", 7, l.Logs, (i, p) =>
+            for (var k = 0; k < Months; k++)
             {
-                var t = Time(l, logMonths, i, 1);
-                var h3 = Mix(l.Key(3), i);
-                var h4 = Mix(l.Key(4), i);
-                p[0].Value = i + 1;
-                p[1].Value = platformId;
-                p[2].Value = Layout.Account(Mix(l.Key(2), i) % l.Accounts);
-                p[3].Value = t;
-                p[4].Value = string.Create(CultureInfo.InvariantCulture, $"10.{h3 & 255}.{(h3 >> 8) & 255}.{1 + (h3 >> 16) % 254}");
-                p[5].Value = 1024 + h4 % 64512;
-                p[6].Value = "dev" + ((h4 >> 20) % 1000).ToString(CultureInfo.InvariantCulture);
-            }, progress, "access logs", ct);
-            await using (var pc = conn.CreateCommand())
-            {
-                pc.CommandText = "INSERT INTO message_participants (\"Id\", \"PlatformId\", \"MessageRecordId\", \"AccountId\", \"At\", \"IsSender\") VALUES ($1, $2, $3, $4, $5, $6)";
-                var pp = Parameters(pc, 6);
-                await InsertAsync(conn, "INSERT INTO message_metadata (\"Id\", \"PlatformId\", \"MessageId\", \"SenderAccountId\", \"RecipientAccountIds\", \"At\", \"SizeBytes\", \"E2ee\", \"RecordedAt\") " +
-                    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $6)", 8, l.Messages, (j, p) =>
+                // Row i of month k: its instant within the month from the hash (whole microseconds); its id in the month table's own range.
+                var (lo, hi, from, to) = Layout.Month(k, l.Logs);
+                var spanMicros = (hi - lo).Ticks / 10;
+                var idBase = RecordPartitions.SqliteIdBase(lo);
+                await InsertAsync(conn, $"INSERT INTO \"{RecordPartitions.PartitionName("access_logs", lo)}\" (\"Id\", \"PlatformId\", \"AccountId\", \"At\", \"IpAddress\", \"SourcePort\", \"DeviceId\", \"RecordedAt\") " +
+                    "VALUES ($1, $2, $3, $4, $5, $6, $7, $4)", 7, from, to, (i, p) =>
                 {
-                    var t = Time(l, messageMonths, j, 11);
+                    var h3 = Mix(l.Key(3), i);
+                    var h4 = Mix(l.Key(4), i);
+                    p[0].Value = idBase + i + 1;
+                    p[1].Value = platformId;
+                    p[2].Value = Layout.Account(Mix(l.Key(2), i) % l.Accounts);
+                    p[3].Value = lo.UtcTicks + Mix(l.Key(1), i) % spanMicros * 10;
+                    p[4].Value = string.Create(CultureInfo.InvariantCulture, $"10.{h3 & 255}.{(h3 >> 8) & 255}.{1 + (h3 >> 16) % 254}");
+                    p[5].Value = 1024 + h4 % 64512;
+                    p[6].Value = "dev" + ((h4 >> 20) % 1000).ToString(CultureInfo.InvariantCulture);
+                }, progress, "access logs", ct);
+            }
+            for (var k = 0; k < Months; k++)
+            {
+                var (lo, hi, from, to) = Layout.Month(k, l.Messages);
+                var spanMicros = (hi - lo).Ticks / 10;
+                var idBase = RecordPartitions.SqliteIdBase(lo);
+                await using var pc = conn.CreateCommand();
+                pc.CommandText = $"INSERT INTO \"{RecordPartitions.PartitionName("message_participants", lo)}\" (\"Id\", \"PlatformId\", \"MessageRecordId\", \"AccountId\", \"At\", \"IsSender\") VALUES ($1, $2, $3, $4, $5, $6)";
+                var pp = Parameters(pc, 6);
+                await InsertAsync(conn, $"INSERT INTO \"{RecordPartitions.PartitionName("message_metadata", lo)}\" (\"Id\", \"PlatformId\", \"MessageId\", \"SenderAccountId\", \"RecipientAccountIds\", \"At\", \"SizeBytes\", \"E2ee\", \"RecordedAt\") " +
+                    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $6)", 8, from, to, (j, p) =>
+                {
+                    var t = lo.UtcTicks + Mix(l.Key(11), j) % spanMicros * 10;
                     var s = Mix(l.Key(12), j) % l.Accounts;
                     var h13 = Mix(l.Key(13), j);
                     var r1 = Mix(l.Key(14), j) % l.Accounts;
                     var r2 = Mix(l.Key(15), j) % l.Accounts;
                     string[] recipients = h13 % 4 == 0 && r2 != r1 ? [Layout.Account(r1), Layout.Account(r2)] : [Layout.Account(r1)];
-                    var id = j + 1;
-                    p[0].Value = id;
+                    var n = j + 1;
+                    p[0].Value = idBase + n;
                     p[1].Value = platformId;
-                    p[2].Value = "m" + id.ToString(CultureInfo.InvariantCulture);
+                    p[2].Value = "m" + n.ToString(CultureInfo.InvariantCulture);
                     p[3].Value = Layout.Account(s);
                     p[4].Value = JsonSerializer.Serialize(recipients);
                     p[5].Value = t;
@@ -600,9 +616,9 @@ public static class RecordsBench
                     p[7].Value = ((h13 >> 8) & 1) == 1;
                     foreach (var (slot, account) in recipients.Select((r, k) => (k + 1, r)).Prepend((0, Layout.Account(s))))
                     {
-                        pp[0].Value = id * 3 + slot;
+                        pp[0].Value = idBase + n * 3 + slot;
                         pp[1].Value = platformId;
-                        pp[2].Value = id;
+                        pp[2].Value = idBase + n;
                         pp[3].Value = account;
                         pp[4].Value = t;
                         pp[5].Value = slot == 0;
@@ -611,47 +627,34 @@ public static class RecordsBench
                 }, progress, "messages", ct, tx => pc.Transaction = tx);
             }
             await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"rows inserted in {sw.Elapsed.TotalSeconds:F1} s; building indexes"));
+            var isw = Stopwatch.StartNew();
             foreach (var sql in indexes)
             {
-                var isw = Stopwatch.StartNew();
                 await ExecAsync(conn, sql, ct);
-                await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{sql[..sql.IndexOf(" ON ", StringComparison.Ordinal)]}: {isw.Elapsed.TotalSeconds:F1} s"));
             }
+            await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{indexes.Count} indexes built in {isw.Elapsed.TotalSeconds:F1} s"));
             await ExecAsync(conn, "ANALYZE; PRAGMA wal_checkpoint(TRUNCATE)", ct);
         }
 
         private static readonly string[] Countries = ["GB", "FR", "DE", "US", "ES", "IT", "NL", "PL"];
 
-        // Row i's month follows from where i falls among the rows; its instant within that month from the hash (whole microseconds).
-        private static long Time(Layout l, (long To, long LoTicks, long SpanMicros)[] months, long i, int field)
-        {
-            var k = 0;
-            while (k < months.Length - 1 && i >= months[k].To)
-            {
-                k++;
-            }
-            return months[k].LoTicks + Mix(l.Key(field), i) % months[k].SpanMicros * 10;
-        }
-
-        private static (long To, long LoTicks, long SpanMicros)[] MonthsOf(long count) =>
-            [.. Enumerable.Range(0, Months).Select(k => Layout.Month(k, count)).Select(m => (m.To, m.Lo.UtcTicks, (m.Hi - m.Lo).Ticks / 10))];
-
         private static SqliteParameter[] Parameters(SqliteCommand cmd, int n) =>
             [.. Enumerable.Range(1, n).Select(k => cmd.Parameters.Add(new SqliteParameter("$" + k.ToString(CultureInfo.InvariantCulture), null)))];
 
-        private static async Task InsertAsync(SqliteConnection conn, string sql, int n, long count, Action<long, SqliteParameter[]> fill, TextWriter progress, string what, CancellationToken ct, Action<SqliteTransaction>? onTransaction = null)
+        /// <summary>Inserts rows [<paramref name="from"/>, <paramref name="to"/>) with <paramref name="sql"/>, <paramref name="fill"/> setting each row's parameters.</summary>
+        private static async Task InsertAsync(SqliteConnection conn, string sql, int n, long from, long to, Action<long, SqliteParameter[]> fill, TextWriter progress, string what, CancellationToken ct, Action<SqliteTransaction>? onTransaction = null)
         {
             const int Batch = 500_000;
             await using var cmd = conn.CreateCommand();
             cmd.CommandText = sql;
             var ps = Parameters(cmd, n);
             cmd.Prepare();
-            for (long done = 0; done < count;)
+            for (long done = from; done < to;)
             {
                 await using var tx = conn.BeginTransaction();
                 cmd.Transaction = tx;
                 onTransaction?.Invoke(tx);
-                for (var k = 0; k < Batch && done < count; k++, done++)
+                for (var k = 0; k < Batch && done < to; k++, done++)
                 {
                     fill(done, ps);
                     cmd.ExecuteNonQuery();

@@ -54,8 +54,11 @@ public sealed class DisclosureBrowserTests(ChromiumFixture chromium) : IClassFix
             var other = new Authority { Code = "FR-POLICE", CountryCode = "FR", Name = "Other Police", CreatedAt = now, UpdatedAt = now };
             db.Authorities.AddRange(authority, other);
             await db.SaveChangesAsync();
-            db.SubscriberRecords.Add(new SubscriberRecord { PlatformId = platform.Id, AccountId = "a1", Username = "alice", Email = "alice@example.com", AccountCreatedAt = now.AddYears(-1), RecordedAt = now });
-            db.AccessLogs.Add(new AccessLogRecord { PlatformId = platform.Id, AccountId = "a1", IpAddress = "198.51.100.7", SourcePort = 40000, At = now.AddDays(-3), RecordedAt = now });
+            await RecordStore.StoreAsync(db,
+            [
+                new(RecordCategory.Subscriber, "a1", new SubscriberRecord { PlatformId = platform.Id, AccountId = "a1", Username = "alice", Email = "alice@example.com", AccountCreatedAt = now.AddYears(-1), RecordedAt = now }),
+                new(RecordCategory.AccessLog, "a1", new AccessLogRecord { PlatformId = platform.Id, AccountId = "a1", IpAddress = "198.51.100.7", SourcePort = 40000, At = now.AddDays(-3), RecordedAt = now }),
+            ], CancellationToken.None);
             var order = new LegalOrder
             {
                 AuthorityId = authority.Id, Instrument = LegalInstrument.EuProductionOrder, Reference = "GB-REF-42", Channel = OrderChannel.Hi1Json, State = OrderState.Approved,

@@ -107,38 +107,27 @@ internal sealed class DisclosureKit : IAsyncDisposable
     {
         await using var db = Db();
         var p = PlatformId;
-        db.SubscriberRecords.AddRange(
-            new SubscriberRecord { PlatformId = p, AccountId = "a1", Username = "alice", NamesGiven = "Alice Example", Email = "alice@example.com", Phone = "+447700900123", AccountCreatedAt = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero), Country = "GB", RecordedAt = Start },
-            new SubscriberRecord { PlatformId = p, AccountId = "b1", Username = "bob", Email = "bob@example.com", AccountCreatedAt = new(2025, 2, 1, 0, 0, 0, TimeSpan.Zero), Country = "US", UsPerson = true, RecordedAt = Start },
-            new SubscriberRecord { PlatformId = p, AccountId = "c1", Username = "carol", Email = "carol@example.com", AccountCreatedAt = new(2025, 3, 1, 0, 0, 0, TimeSpan.Zero), Country = "FR", RecordedAt = Start });
-        db.AccessLogs.AddRange(
-            new AccessLogRecord { PlatformId = p, AccountId = "a1", At = new(2026, 3, 1, 10, 0, 0, TimeSpan.Zero), IpAddress = "198.51.100.7", SourcePort = 40000, DeviceId = "dev-a", RecordedAt = Start },
-            new AccessLogRecord { PlatformId = p, AccountId = "a1", At = new(2026, 2, 1, 10, 0, 0, TimeSpan.Zero), IpAddress = "203.0.113.5", DeviceId = "dev-a", RecordedAt = Start },
-            new AccessLogRecord { PlatformId = p, AccountId = "a1", At = new(2025, 6, 1, 10, 0, 0, TimeSpan.Zero), IpAddress = "198.51.100.7", SourcePort = 40000, RecordedAt = Start },
-            new AccessLogRecord { PlatformId = p, AccountId = "c1", At = new(2026, 3, 1, 10, 0, 0, TimeSpan.Zero), IpAddress = "198.51.100.7", SourcePort = 40001, DeviceId = "dev-c", RecordedAt = Start },
-            new AccessLogRecord { PlatformId = p, AccountId = "b1", At = new(2026, 4, 1, 10, 0, 0, TimeSpan.Zero), IpAddress = "198.51.100.9", RecordedAt = Start });
-        await db.SaveChangesAsync();
-        await AddMessageAsync(db, "m1", "a1", ["c1"], new(2026, 3, 2, 0, 0, 0, TimeSpan.Zero));
-        await AddMessageAsync(db, "m2", "c1", ["b1"], new(2026, 3, 3, 0, 0, 0, TimeSpan.Zero));
-        await AddMessageAsync(db, "m3", "c1", ["a1", "b1"], new(2026, 3, 4, 0, 0, 0, TimeSpan.Zero), e2ee: true);
-        db.StoredContent.AddRange(
-            new StoredContentRecord { PlatformId = p, ItemId = "post-a", AccountId = "a1", At = new(2026, 3, 5, 0, 0, 0, TimeSpan.Zero), ContentType = "text/plain", Text = "hello, \"world\"", RecordedAt = Start },
-            new StoredContentRecord { PlatformId = p, ItemId = "post-c", AccountId = "c1", At = new(2026, 3, 5, 0, 0, 0, TimeSpan.Zero), ContentType = "text/plain", Text = "carol's post", RecordedAt = Start });
-        db.MediaHashes.Add(new MediaHashRecord { PlatformId = p, ItemId = "img-a", AccountId = "a1", At = new(2026, 3, 6, 0, 0, 0, TimeSpan.Zero), Algorithm = "sha256", Hash = new string('a', 64), RecordedAt = Start });
-        await db.SaveChangesAsync();
-    }
-
-    public async Task AddMessageAsync(VigilDb db, string id, string sender, string[] recipients, DateTimeOffset at, bool e2ee = false)
-    {
-        var m = new MessageMetadataRecord { PlatformId = PlatformId, MessageId = id, SenderAccountId = sender, RecipientAccountIds = [.. recipients], At = at, SizeBytes = 100, E2ee = e2ee, RecordedAt = Start };
-        db.MessageMetadata.Add(m);
-        await db.SaveChangesAsync();
-        db.MessageParticipants.Add(new MessageParticipant { PlatformId = PlatformId, MessageRecordId = m.Id, AccountId = sender, At = at, IsSender = true });
-        foreach (var r in recipients)
-        {
-            db.MessageParticipants.Add(new MessageParticipant { PlatformId = PlatformId, MessageRecordId = m.Id, AccountId = r, At = at });
-        }
-        await db.SaveChangesAsync();
+        // Through the records store, as the records API keeps them (event records land in their month tables on SQLite).
+        ParsedRecord R(RecordCategory c, object e) => new(c, "seed", e);
+        static MessageMetadataRecord M(long p, string id, string sender, string[] recipients, DateTimeOffset at, bool e2ee = false) =>
+            new() { PlatformId = p, MessageId = id, SenderAccountId = sender, RecipientAccountIds = [.. recipients], At = at, SizeBytes = 100, E2ee = e2ee, RecordedAt = Start };
+        await RecordStore.StoreAsync(db,
+        [
+            R(RecordCategory.Subscriber, new SubscriberRecord { PlatformId = p, AccountId = "a1", Username = "alice", NamesGiven = "Alice Example", Email = "alice@example.com", Phone = "+447700900123", AccountCreatedAt = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero), Country = "GB", RecordedAt = Start }),
+            R(RecordCategory.Subscriber, new SubscriberRecord { PlatformId = p, AccountId = "b1", Username = "bob", Email = "bob@example.com", AccountCreatedAt = new(2025, 2, 1, 0, 0, 0, TimeSpan.Zero), Country = "US", UsPerson = true, RecordedAt = Start }),
+            R(RecordCategory.Subscriber, new SubscriberRecord { PlatformId = p, AccountId = "c1", Username = "carol", Email = "carol@example.com", AccountCreatedAt = new(2025, 3, 1, 0, 0, 0, TimeSpan.Zero), Country = "FR", RecordedAt = Start }),
+            R(RecordCategory.AccessLog, new AccessLogRecord { PlatformId = p, AccountId = "a1", At = new(2026, 3, 1, 10, 0, 0, TimeSpan.Zero), IpAddress = "198.51.100.7", SourcePort = 40000, DeviceId = "dev-a", RecordedAt = Start }),
+            R(RecordCategory.AccessLog, new AccessLogRecord { PlatformId = p, AccountId = "a1", At = new(2026, 2, 1, 10, 0, 0, TimeSpan.Zero), IpAddress = "203.0.113.5", DeviceId = "dev-a", RecordedAt = Start }),
+            R(RecordCategory.AccessLog, new AccessLogRecord { PlatformId = p, AccountId = "a1", At = new(2025, 6, 1, 10, 0, 0, TimeSpan.Zero), IpAddress = "198.51.100.7", SourcePort = 40000, RecordedAt = Start }),
+            R(RecordCategory.AccessLog, new AccessLogRecord { PlatformId = p, AccountId = "c1", At = new(2026, 3, 1, 10, 0, 0, TimeSpan.Zero), IpAddress = "198.51.100.7", SourcePort = 40001, DeviceId = "dev-c", RecordedAt = Start }),
+            R(RecordCategory.AccessLog, new AccessLogRecord { PlatformId = p, AccountId = "b1", At = new(2026, 4, 1, 10, 0, 0, TimeSpan.Zero), IpAddress = "198.51.100.9", RecordedAt = Start }),
+            R(RecordCategory.MessageMetadata, M(p, "m1", "a1", ["c1"], new(2026, 3, 2, 0, 0, 0, TimeSpan.Zero))),
+            R(RecordCategory.MessageMetadata, M(p, "m2", "c1", ["b1"], new(2026, 3, 3, 0, 0, 0, TimeSpan.Zero))),
+            R(RecordCategory.MessageMetadata, M(p, "m3", "c1", ["a1", "b1"], new(2026, 3, 4, 0, 0, 0, TimeSpan.Zero), e2ee: true)),
+            R(RecordCategory.StoredContent, new StoredContentRecord { PlatformId = p, ItemId = "post-a", AccountId = "a1", At = new(2026, 3, 5, 0, 0, 0, TimeSpan.Zero), ContentType = "text/plain", Text = "hello, \"world\"", RecordedAt = Start }),
+            R(RecordCategory.StoredContent, new StoredContentRecord { PlatformId = p, ItemId = "post-c", AccountId = "c1", At = new(2026, 3, 5, 0, 0, 0, TimeSpan.Zero), ContentType = "text/plain", Text = "carol's post", RecordedAt = Start }),
+            R(RecordCategory.MediaHash, new MediaHashRecord { PlatformId = p, ItemId = "img-a", AccountId = "a1", At = new(2026, 3, 6, 0, 0, 0, TimeSpan.Zero), Algorithm = "sha256", Hash = new string('a', 64), RecordedAt = Start }),
+        ], CancellationToken.None);
     }
 
     public static OrderTask Task(DataCategory category, TaskDecision decision, params (SelectorKind Kind, string Value, int? Port)[] selectors) => new()
