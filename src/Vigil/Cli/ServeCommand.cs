@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,7 +23,12 @@ public static class ServeCommand
         {
             Description = "Detection rules folder (*.yaml), reloaded when files change; default DATA/rules, seeded with the shipped rules",
         };
-        var cmd = new Command("serve", "Run the web server: staff sign-in with two-factor, the ingest and reports APIs, the detection pipeline, the ledger API, /health and /ready") { urls, rules };
+        var certificate = new Option<FileInfo?>("--tls-certificate")
+        {
+            Description = "PEM certificate (chain) for the https:// addresses in --urls; they also accept authorities' client certificates for HI-1 over mutual TLS",
+        };
+        var key = new Option<FileInfo?>("--tls-key") { Description = "PEM private key of --tls-certificate (default: the certificate file itself)" };
+        var cmd = new Command("serve", "Run the web server: staff sign-in with two-factor, the ingest and reports APIs, the detection pipeline, the ledger API, /health and /ready") { urls, rules, certificate, key };
         cmd.SetAction((parse, ct) => CliContext.Guard(parse, async output =>
         {
             var addresses = parse.GetValue(urls)!;
@@ -30,10 +37,15 @@ public static class ServeCommand
             {
                 throw new CliException($"rules folder '{rulesFolder}' does not exist");
             }
+            var tls = LoadCertificate(parse.GetValue(certificate), parse.GetValue(key));
+            if (tls is null && addresses.Contains("https://", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new CliException("an https:// address needs --tls-certificate (and --tls-key unless the key is in the same file)");
+            }
             WebApplication app;
             try
             {
-                app = await VigilServer.BuildAsync(CliContext.Store(parse), addresses, time, ct);
+                app = await VigilServer.BuildAsync(CliContext.Store(parse), addresses, time, tls, ct);
             }
             catch (System.Data.Common.DbException e)
             {
@@ -54,5 +66,22 @@ public static class ServeCommand
             return 0;
         }));
         return cmd;
+    }
+
+    private static X509Certificate2? LoadCertificate(FileInfo? certificate, FileInfo? key)
+    {
+        if (certificate is null)
+        {
+            return key is null ? null : throw new CliException("--tls-key needs --tls-certificate");
+        }
+        try
+        {
+            var cert = X509Certificate2.CreateFromPemFile(certificate.FullName, key?.FullName);
+            return cert.HasPrivateKey ? cert : throw new CliException($"{certificate.FullName}: the certificate has no private key; give it with --tls-key");
+        }
+        catch (Exception e) when (e is CryptographicException or IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            throw new CliException($"cannot read the TLS certificate and key ({certificate.FullName}{(key is null ? "" : ", " + key.FullName)}): {e.Message}");
+        }
     }
 }

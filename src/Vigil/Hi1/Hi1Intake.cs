@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.EntityFrameworkCore;
 using Vigil.Authorities;
 using Vigil.Ledger;
@@ -10,7 +11,8 @@ namespace Vigil.Hi1;
 public sealed record Hi1Reply(int Status, byte[] Body, string ContentType);
 
 /// <summary>
-/// HI-1 order intake: authenticates every request (JWS with a registered key, fresh timestamp, unused nonce), reads
+/// HI-1 order intake: authenticates every request (JWS with a registered key, or mutual TLS with a registered client
+/// certificate; either way a fresh timestamp and an unused nonce), reads
 /// the message (JSON or XML), creates at most one order per message in one transaction, answers GET and LIST for the
 /// sender's own orders, and writes every refusal and every created order to the ledger.
 /// </summary>
@@ -36,15 +38,24 @@ public sealed class Hi1Intake(VigilStore store, LedgerLog ledger, TimeProvider t
     public ValueTask DisposeAsync() => writer.DisposeAsync();
 
     /// <summary>Reads <paramref name="body"/> (at most <see cref="MaxBodyBytes"/>) and answers it.</summary>
-    public async Task<Hi1Reply> HandleAsync(string? contentType, long? contentLength, Stream body, CancellationToken ct)
+    /// <param name="clientCertificate">The certificate the client presented over TLS, if any.</param>
+    public async Task<Hi1Reply> HandleAsync(string? contentType, long? contentLength, Stream body, X509Certificate2? clientCertificate, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(body);
         byte[] bytes;
+        Hi1Encoding? plain;
         try
         {
-            if (!IsJose(contentType))
+            plain = PlainEncoding(contentType);
+            if (!IsJose(contentType) && plain is null)
             {
-                throw new Hi1Exception("content_type_unsupported", 415, $"requests are JWS compact serialisations sent as Content-Type: {JoseMediaType}");
+                throw new Hi1Exception("content_type_unsupported", 415,
+                    $"requests are JWS compact serialisations sent as Content-Type: {JoseMediaType}, or HI-1 messages (application/json, application/xml) sent over mutual TLS");
+            }
+            if (plain is not null && clientCertificate is null)
+            {
+                throw Hi1Exception.Unauthenticated("client_certificate_missing",
+                    $"an unsigned HI-1 message is accepted only over mutual TLS with a registered client certificate; otherwise sign it (Content-Type: {JoseMediaType})");
             }
             if (contentLength > MaxBodyBytes)
             {
@@ -54,9 +65,9 @@ public sealed class Hi1Intake(VigilStore store, LedgerLog ledger, TimeProvider t
         }
         catch (Hi1Exception e)
         {
-            return await RefuseAsync(e, "unknown", null, [], Hi1Encoding.Json, ct);
+            return await RefuseAsync(e, clientCertificate is null ? "unknown" : CertificateKeyId(clientCertificate), null, [], Hi1Encoding.Json, ct);
         }
-        return await HandleAsync(bytes, ct);
+        return plain is { } encoding ? await HandleAsync(bytes, clientCertificate!, encoding, ct) : await HandleAsync(bytes, ct);
     }
 
     /// <summary>Answers one request body (a JWS compact serialisation).</summary>
@@ -77,16 +88,9 @@ public sealed class Hi1Intake(VigilStore store, LedgerLog ledger, TimeProvider t
             {
                 key = await AuthenticateAsync(db, jws, now, ct);
             }
-            var authority = key.Authority!;
-            var root = Hi1Codec.Read(jws.Payload, encoding);
-            var message = Hi1MessageReader.Read(root, encoding);
+            var message = ReadFrom(key, jws.Payload, encoding);
             header = message.Header;
-            if (!string.Equals(message.Header.SenderId, authority.Code, StringComparison.Ordinal)
-                || !string.Equals(message.Header.SenderCountry, authority.CountryCode, StringComparison.Ordinal))
-            {
-                throw Hi1Exception.Forbidden("key_authority_mismatch", $"key {key.KeyId} belongs to another authority than the message's SenderIdentifier");
-            }
-            return await ProcessAsync(message, authority, key.KeyId, jws.Header, body, now, ct);
+            return await ProcessAsync(message, key, jws.Header.Nonce, jws.Header.IssuedAt, $"JWS verified with key {key.KeyId}", body, now, ct);
         }
         catch (Hi1Exception e)
         {
@@ -96,6 +100,109 @@ public sealed class Hi1Intake(VigilStore store, LedgerLog ledger, TimeProvider t
         {
             // Vigil's fault (e.g. the database is down): still refused, still on the ledger, never a partial order.
             return await RefuseAsync(new Hi1Exception("internal_error", 500, "the request could not be processed; nothing was created"), actor, header, body, encoding, ct);
+        }
+    }
+
+    /// <summary>
+    /// Answers one HI-1 message that arrived unsigned over mutual TLS. The client certificate must be registered for the
+    /// sending authority (matched by the SHA-256 of its DER, as its key id), valid and not revoked. Replays are stopped as
+    /// for JWS: the message header's Timestamp plays <c>iat</c> (within <see cref="MaxSkew"/>) and its TransactionIdentifier
+    /// the nonce (used once per certificate).
+    /// </summary>
+    public async Task<Hi1Reply> HandleAsync(byte[] body, X509Certificate2 clientCertificate, Hi1Encoding encoding, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(clientCertificate);
+        var actor = CertificateKeyId(clientCertificate);
+        Hi1Header? header = null;
+        try
+        {
+            var now = time.GetUtcNow();
+            AuthorityKey key;
+            await using (var db = store.CreateContext())
+            {
+                key = await AuthenticateAsync(db, actor, now, ct);
+            }
+            var message = ReadFrom(key, body, encoding);
+            header = message.Header;
+            if (message.Header.Timestamp is not { } sent)
+            {
+                throw Hi1Exception.Unauthenticated("timestamp_missing", "a message over mutual TLS must carry its Timestamp in the header (it stops replays)");
+            }
+            CheckSkew("the header's Timestamp", sent, now);
+            var nonce = message.Header.TransactionId;
+            if (string.IsNullOrWhiteSpace(nonce) || nonce.Length > 128)
+            {
+                throw Hi1Exception.Unauthenticated("transaction_id_invalid", "a message over mutual TLS must carry a TransactionIdentifier of 1 to 128 characters (it is the nonce)");
+            }
+            return await ProcessAsync(message, key, nonce, sent, $"mutual TLS with client certificate {key.KeyId}", body, now, ct);
+        }
+        catch (Hi1Exception e)
+        {
+            return await RefuseAsync(e, actor, header, body, encoding, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return await RefuseAsync(new Hi1Exception("internal_error", 500, "the request could not be processed; nothing was created"), actor, header, body, encoding, ct);
+        }
+    }
+
+    /// <summary>A client certificate's key id in the registry: the lower-case hex SHA-256 of its DER.</summary>
+    public static string CertificateKeyId(X509Certificate2 certificate)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        return AuthorityValidation.Sha256Hex(certificate.RawData);
+    }
+
+    /// <summary>Reads the message and checks it is sent in the name of the key's own authority.</summary>
+    private static Hi1Message ReadFrom(AuthorityKey key, byte[] payload, Hi1Encoding encoding)
+    {
+        var authority = key.Authority!;
+        var message = Hi1MessageReader.Read(Hi1Codec.Read(payload, encoding), encoding);
+        if (!string.Equals(message.Header.SenderId, authority.Code, StringComparison.Ordinal)
+            || !string.Equals(message.Header.SenderCountry, authority.CountryCode, StringComparison.Ordinal))
+        {
+            throw Hi1Exception.Forbidden("key_authority_mismatch", $"key {key.KeyId} belongs to another authority than the message's SenderIdentifier");
+        }
+        return message;
+    }
+
+    private static async Task<AuthorityKey> AuthenticateAsync(VigilDb db, string certificateKeyId, DateTimeOffset now, CancellationToken ct)
+    {
+        var key = await db.AuthorityKeys.AsNoTracking().Include(k => k.Authority).FirstOrDefaultAsync(k => k.KeyId == certificateKeyId, ct);
+        if (key is null || key.Kind != AuthorityKeyKind.ClientCertificate || key.Authority is null)
+        {
+            throw Hi1Exception.Unauthenticated("certificate_unknown", "the client certificate is not registered for any authority");
+        }
+        CheckKey(key, now);
+        return key;
+    }
+
+    private static void CheckKey(AuthorityKey key, DateTimeOffset now)
+    {
+        if (key.RevokedAt is not null)
+        {
+            throw Hi1Exception.Unauthenticated("key_revoked", $"key {key.KeyId} was revoked");
+        }
+        if (now < key.NotBefore)
+        {
+            throw Hi1Exception.Unauthenticated("key_not_yet_valid", $"key {key.KeyId} is valid from {Hi1Responses.Time(key.NotBefore)}");
+        }
+        if (now >= key.NotAfter)
+        {
+            throw Hi1Exception.Unauthenticated("key_expired", $"key {key.KeyId} expired at {Hi1Responses.Time(key.NotAfter)}");
+        }
+        if (key.Authority!.DisabledAt is not null)
+        {
+            throw Hi1Exception.Forbidden("authority_disabled", $"authority {key.Authority.Code} is no longer registered");
+        }
+    }
+
+    private static void CheckSkew(string what, DateTimeOffset sent, DateTimeOffset now)
+    {
+        if ((now - sent).Duration() > MaxSkew)
+        {
+            throw Hi1Exception.Unauthenticated("clock_skew", $"{what} is {(now - sent).TotalSeconds:F0} s from the server's clock; at most {MaxSkew.TotalSeconds:F0} s either way");
         }
     }
 
@@ -116,37 +223,22 @@ public sealed class Hi1Intake(VigilStore store, LedgerLog ledger, TimeProvider t
         {
             throw Hi1Exception.Unauthenticated("signature_invalid", "the JWS signature does not verify with the registered key");
         }
-        if (key.RevokedAt is not null)
-        {
-            throw Hi1Exception.Unauthenticated("key_revoked", $"key {key.KeyId} was revoked");
-        }
-        if (now < key.NotBefore)
-        {
-            throw Hi1Exception.Unauthenticated("key_not_yet_valid", $"key {key.KeyId} is valid from {Hi1Responses.Time(key.NotBefore)}");
-        }
-        if (now >= key.NotAfter)
-        {
-            throw Hi1Exception.Unauthenticated("key_expired", $"key {key.KeyId} expired at {Hi1Responses.Time(key.NotAfter)}");
-        }
-        if (key.Authority.DisabledAt is not null)
-        {
-            throw Hi1Exception.Forbidden("authority_disabled", $"authority {key.Authority.Code} is no longer registered");
-        }
-        if ((now - h.IssuedAt).Duration() > MaxSkew)
-        {
-            throw Hi1Exception.Unauthenticated("clock_skew", $"iat is {(now - h.IssuedAt).TotalSeconds:F0} s from the server's clock; at most {MaxSkew.TotalSeconds:F0} s either way");
-        }
+        CheckKey(key, now);
+        CheckSkew("iat", h.IssuedAt, now);
         return key;
     }
 
-    private async Task<Hi1Reply> ProcessAsync(Hi1Message message, Authority authority, string keyId, Hi1JwsHeader jws, byte[] body, DateTimeOffset now, CancellationToken ct)
+    private async Task<Hi1Reply> ProcessAsync(Hi1Message message, AuthorityKey key, string nonce, DateTimeOffset issuedAt, string authenticated, byte[] body,
+        DateTimeOffset now, CancellationToken ct)
     {
+        var authority = key.Authority!;
+        var keyId = key.KeyId;
         var responses = new Dictionary<int, Hi1Node>();
         var creates = message.Actions.Where(a => a.Verb == Hi1Verb.Create).ToList();
         var events = new List<LedgerEvent>();
         // Only signed, fresh requests get this far, so strangers cannot fill the nonce table. A nonce row is needed while
         // its iat is within the skew; after that the age check refuses the replay by itself.
-        var commit = new Hi1Commit(message, creates, authority, keyId, jws.Nonce, jws.IssuedAt + MaxSkew, body, now);
+        var commit = new Hi1Commit(message, creates, authority, keyId, nonce, issuedAt + MaxSkew, authenticated, body, now);
         if (creates.Count > 0)
         {
             var draft = commit.Build();
@@ -175,7 +267,7 @@ public sealed class Hi1Intake(VigilStore store, LedgerLog ledger, TimeProvider t
         var outcome = await writer.WriteAsync(commit, ct);
         if (outcome.Replay)
         {
-            throw Hi1Exception.Unauthenticated("replay", "this nonce was already used with this key");
+            throw Hi1Exception.Unauthenticated("replay", "this nonce (a JWS nonce, or the TransactionIdentifier over mutual TLS) was already used with this key");
         }
         if (outcome.Draft is { } created)
         {
@@ -326,6 +418,14 @@ public sealed class Hi1Intake(VigilStore store, LedgerLog ledger, TimeProvider t
 
     private static bool IsJose(string? contentType) =>
         contentType is not null && contentType.Split(';')[0].Trim().Equals(JoseMediaType, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The encoding of an unsigned HI-1 message's media type (JSON, XML); null for any other.</summary>
+    private static Hi1Encoding? PlainEncoding(string? contentType) => contentType?.Split(';')[0].Trim().ToLowerInvariant() switch
+    {
+        "application/json" => Hi1Encoding.Json,
+        "application/xml" or "text/xml" => Hi1Encoding.Xml,
+        _ => null,
+    };
 
     private static async Task<byte[]> ReadLimitedAsync(Stream body, CancellationToken ct)
     {

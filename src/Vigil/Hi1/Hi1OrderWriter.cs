@@ -13,7 +13,7 @@ namespace Vigil.Hi1;
 /// request at a time starts again from fresh entities.
 /// </summary>
 internal sealed record Hi1Commit(Hi1Message Message, IReadOnlyList<Hi1Action> Creates, Authority Authority, string KeyId, string Nonce,
-    DateTimeOffset NonceExpiresAt, byte[] Body, DateTimeOffset Now)
+    DateTimeOffset NonceExpiresAt, string Authenticated, byte[] Body, DateTimeOffset Now)
 {
     /// <summary>The order to create (validated by the caller); null when the request creates nothing.</summary>
     public Hi1OrderDraft? Draft { get; set; }
@@ -190,7 +190,7 @@ internal sealed class Hi1OrderWriter : IAsyncDisposable
                 var c = batch[i];
                 var moves = new List<LedgerEvent>
                 {
-                    OrderLifecycle.Move(db, order, OrderState.Authenticated, c.KeyId, Hi1Intake.Role, $"JWS verified with key {c.KeyId}", c.Now),
+                    OrderLifecycle.Move(db, order, OrderState.Authenticated, c.KeyId, Hi1Intake.Role, c.Authenticated, c.Now),
                     OrderLifecycle.Move(db, order, OrderState.UnderReview, c.KeyId, Hi1Intake.Role, "received over HI-1; awaiting legal review", c.Now),
                 };
                 var holds = PreservationHolds.PlaceForOrder(db, order, c.Now);

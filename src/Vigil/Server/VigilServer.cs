@@ -1,9 +1,11 @@
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -29,7 +31,17 @@ public static class VigilServer
     /// Applies the store's migrations and builds the web host listening on <paramref name="urls"/>
     /// (e.g. <c>http://127.0.0.1:0</c> for a free port; read the bound address after start).
     /// </summary>
-    public static async Task<WebApplication> BuildAsync(VigilStore store, string urls, TimeProvider time, CancellationToken ct)
+    public static Task<WebApplication> BuildAsync(VigilStore store, string urls, TimeProvider time, CancellationToken ct) =>
+        BuildAsync(store, urls, time, null, ct);
+
+    /// <summary>
+    /// As above; <paramref name="tls"/> (a certificate with its private key) serves the <c>https://</c> addresses in
+    /// <paramref name="urls"/>. Those ask the client for a certificate without requiring one: an authority may
+    /// authenticate HI-1 requests by mutual TLS with a client certificate registered for it (<see cref="Hi1.Hi1Intake"/>),
+    /// and everyone else (staff, platforms) connects without one. The TLS layer accepts any client certificate that
+    /// proves its key; which ones count is decided against the authority registry, not a CA.
+    /// </summary>
+    public static async Task<WebApplication> BuildAsync(VigilStore store, string urls, TimeProvider time, X509Certificate2? tls, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(time);
@@ -46,6 +58,15 @@ public static class VigilServer
             EnvironmentName = Environments.Production,
         });
         builder.WebHost.UseUrls(urls);
+        if (tls is not null)
+        {
+            builder.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(h =>
+            {
+                h.ServerCertificate = tls;
+                h.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+                h.ClientCertificateValidation = (_, _, _) => true;
+            }));
+        }
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         // Start failures are rethrown and reported by 'vigil serve' as one line; the host's own stack trace is noise.

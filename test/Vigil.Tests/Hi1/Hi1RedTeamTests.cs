@@ -133,15 +133,17 @@ public sealed class Hi1RedTeamTests
         }
         yield return WithHeader("iat zero", "clock_skew", _ => $$"""{"alg":"ES256","kid":"gb-es256","iat":0,"nonce":"{{Nonce}}"}""");
 
-        // Transport: content type and size.
-        foreach (var ct in new[] { "application/json", "text/plain", "application/xml", "application/jwt" })
+        // Transport: content type and size. A plain HI-1 media type is for mutual TLS only: without a client certificate
+        // it is refused as unauthenticated, whatever the body.
+        foreach (var (ct, code) in new[] { ("application/json", "client_certificate_missing"), ("text/plain", "content_type_unsupported"),
+            ("application/xml", "client_certificate_missing"), ("application/jwt", "content_type_unsupported") })
         {
             yield return new($"content type {ct}", async s =>
             {
                 using var content = new StringContent(Sign(s, "gb-es256", GbCreate()), Encoding.ASCII, ct);
                 using var r = await s.Http.PostAsync(Hi1Endpoints.Route, content);
                 return new Hi1ClientResponse((int)r.StatusCode, await r.Content.ReadAsStringAsync(), null);
-            }, "content_type_unsupported");
+            }, code);
         }
         yield return Raw("body over the limit", "body_too_large", _ => new string('A', Hi1Intake.MaxBodyBytes + 10));
         yield return Signed("signed message over the size limit", "message_too_large", () =>
