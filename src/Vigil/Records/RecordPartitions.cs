@@ -224,7 +224,8 @@ public static partial class RecordPartitions
             }
             created.Add(name);
         }
-        foreach (var table in wanted.Select(w => w.Table).Distinct())
+        // Only the views of tables that gained a month: any schema change makes every connection prepare its statements again.
+        foreach (var table in Tables.Select(t => t.Table).Where(t => created.Any(n => MonthOfName(t, n) is not null)))
         {
             await RebuildSqliteViewAsync(conn, tx, table, existing, ct);
         }
