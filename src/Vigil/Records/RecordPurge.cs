@@ -150,14 +150,18 @@ public static class RecordPurge
         {
             // The zeroed pages are in the WAL until a checkpoint copies them over the old ones in the database file;
             // TRUNCATE also empties the WAL, which held the pages' earlier versions. Best effort: with readers still on
-            // older snapshots SQLite checkpoints what it can now, and automatic checkpoints finish the rest.
+            // older snapshots SQLite checkpoints what it can now, and automatic checkpoints finish the rest. While it
+            // waits for readers it holds off new writers, so the wait is bounded to a second.
             await db.Database.OpenConnectionAsync(ct);
+            var busy = await PragmaAsync(db, "PRAGMA busy_timeout", ct);
             try
             {
+                await PragmaAsync(db, "PRAGMA busy_timeout = 1000", ct);
                 await PragmaAsync(db, "PRAGMA wal_checkpoint(TRUNCATE)", ct);
             }
             finally
             {
+                await PragmaAsync(db, "PRAGMA busy_timeout = " + busy.ToString(CultureInfo.InvariantCulture), CancellationToken.None);
                 await db.Database.CloseConnectionAsync();
             }
         }

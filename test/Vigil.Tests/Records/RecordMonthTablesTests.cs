@@ -126,6 +126,38 @@ public sealed class RecordMonthTablesTests
         Assert.Equal(["keep-me-recent"], await db.AccessLogs.Select(a => a.AccountId).ToListAsync());
     }
 
+    [Fact]
+    public async Task A_purge_while_a_reader_holds_an_older_snapshot_completes_and_the_reader_keeps_its_snapshot()
+    {
+        await using var test = await TestStore.CreateAsync("sqlite");
+        await using var db = await test.Store.OpenAsync(CancellationToken.None);
+        var platform = new Platform { Name = "chirp", CreatedAt = March };
+        db.Add(platform);
+        await db.SaveChangesAsync();
+        await RecordStore.StoreAsync(db, [new(RecordCategory.AccessLog, "a", new AccessLogRecord { PlatformId = platform.Id, AccountId = "u1", At = March, IpAddress = "192.0.2.1", RecordedAt = March })], CancellationToken.None);
+
+        // A reader in a (deferred, read-only) transaction: its snapshot is fixed by its first read.
+        await using var reader = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={test.Store.SqlitePath}");
+        await reader.OpenAsync();
+        await using var snapshot = reader.BeginTransaction(deferred: true);
+        long Count()
+        {
+            using var cmd = reader.CreateCommand();
+            cmd.Transaction = snapshot;
+            cmd.CommandText = "SELECT COUNT(*) FROM access_logs";
+            return (long)cmd.ExecuteScalar()!;
+        }
+        Assert.Equal(1, Count());
+
+        var report = await RecordPurge.RunAsync(db, new RetentionPolicy(), March.AddYears(2), dryRun: false, null, CancellationToken.None)
+            .WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(["access_logs_202603"], report.Categories.Single(c => c.Category == RecordCategory.AccessLog).DroppedPartitions);
+        // The reader's transaction still reads what it began with; the store no longer has the month.
+        Assert.Equal(1, Count());
+        Assert.Equal(0, await db.AccessLogs.CountAsync());
+        await snapshot.CommitAsync();
+    }
+
     private static int Occurrences(VigilStore store, string text)
     {
         var needle = System.Text.Encoding.UTF8.GetBytes(text);
