@@ -23,6 +23,7 @@ public static class Hi1Codec
     public const string TaskNamespace = "http://uri.etsi.org/03120/common/2020/09/Task";
     public const string AuthorisationNamespace = "http://uri.etsi.org/03120/common/2020/09/Authorisation";
     public const string DocumentNamespace = "http://uri.etsi.org/03120/common/2020/09/Document";
+    public const string DeliveryNamespace = "http://uri.etsi.org/03120/common/2019/10/Delivery";
     public const string XsiNamespace = "http://www.w3.org/2001/XMLSchema-instance";
 
     /// <summary>Deepest element nesting accepted (a valid message needs about 12).</summary>
@@ -37,6 +38,7 @@ public static class Hi1Codec
         ["task"] = TaskNamespace,
         ["auth"] = AuthorisationNamespace,
         ["doc"] = DocumentNamespace,
+        ["delivery"] = DeliveryNamespace,
     };
 
     /// <summary>Names written as JSON arrays even with one element (they repeat in the schema).</summary>

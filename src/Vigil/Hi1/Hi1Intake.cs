@@ -281,10 +281,10 @@ public sealed class Hi1Intake(VigilStore store, LedgerLog ledger, TimeProvider t
                 switch (a.Verb)
                 {
                     case Hi1Verb.Get:
-                        responses[a.Id] = await GetAsync(db, authority, a.Identifier!, ct);
+                        responses[a.Id] = await GetAsync(db, authority, a.Identifier!, now, ct);
                         break;
                     case Hi1Verb.List:
-                        responses[a.Id] = await ListAsync(db, authority, a.ObjectType, ct);
+                        responses[a.Id] = await ListAsync(db, authority, a.ObjectType, now, ct);
                         break;
                     default:
                         break;
@@ -341,7 +341,7 @@ public sealed class Hi1Intake(VigilStore store, LedgerLog ledger, TimeProvider t
         }
     }
 
-    private static async Task<Hi1Node> GetAsync(VigilDb db, Authority authority, string identifier, CancellationToken ct)
+    private static async Task<Hi1Node> GetAsync(VigilDb db, Authority authority, string identifier, DateTimeOffset now, CancellationToken ct)
     {
         var id = identifier.ToLowerInvariant();
         // Only the caller's own orders: another authority's object ids answer "not found" like unknown ones.
@@ -365,12 +365,46 @@ public sealed class Hi1Intake(VigilStore store, LedgerLog ledger, TimeProvider t
         {
             return new Hi1Node("GETResponse", "").Add(Hi1Responses.Document(doc.d, doc.o, authority));
         }
+        foreach (var (package, owner) in await DeliveriesAsync(db, authority, ct))
+        {
+            if (Hi1Responses.DeliveryObjectId(package) == id)
+            {
+                return new Hi1Node("GETResponse", "").Add(Hi1Responses.Delivery(package, owner, authority, now));
+            }
+        }
         return Hi1Responses.ErrorInformation("not_found", $"no object {Hi1Codec.Cut(identifier)} of {authority.Code}", []);
     }
 
-    private static async Task<Hi1Node> ListAsync(VigilDb db, Authority authority, string? objectType, CancellationToken ct)
+    /// <summary>The authority's disclosure packages (newest first, at most <see cref="ListLimit"/>) with their orders.</summary>
+    private static async Task<List<(Disclosure.DisclosurePackage Package, LegalOrder Order)>> DeliveriesAsync(VigilDb db, Authority authority, CancellationToken ct) =>
+        [.. (await (from p in db.DisclosurePackages.AsNoTracking()
+                    join o in db.LegalOrders.AsNoTracking() on p.OrderId equals o.Id
+                    where p.AuthorityId == authority.Id && o.AuthorityId == authority.Id
+                    orderby p.Id descending
+                    // Everything but the encrypted bytes, which a reference does not need.
+                    select new
+                    {
+                        p = new Disclosure.DisclosurePackage
+                        {
+                            Id = p.Id, OrderId = p.OrderId, AuthorityId = p.AuthorityId, CreatedAt = p.CreatedAt, CreatedBy = p.CreatedBy,
+                            SizeBytes = p.SizeBytes, Sha256 = p.Sha256, ManifestSha256 = p.ManifestSha256, RecordCount = p.RecordCount,
+                            ExpiresAt = p.ExpiresAt, DownloadedAt = p.DownloadedAt, DownloadedBy = p.DownloadedBy,
+                        },
+                        o,
+                    }).Take(ListLimit).ToListAsync(ct)).Select(x => (x.p, x.o))];
+
+    private static async Task<Hi1Node> ListAsync(VigilDb db, Authority authority, string? objectType, DateTimeOffset now, CancellationToken ct)
     {
         var response = new Hi1Node("LISTResponse", "");
+        if (objectType is not null && objectType.Contains("DeliveryObject", StringComparison.Ordinal))
+        {
+            // The disclosures answering the authority's orders: each is downloaded once from the portal.
+            foreach (var (package, _) in await DeliveriesAsync(db, authority, ct))
+            {
+                Record(response, "{" + Hi1Codec.DeliveryNamespace + "}DeliveryObject", Hi1Responses.DeliveryObjectId(package), Hi1Responses.DeliveryStatus(package, now));
+            }
+            return response;
+        }
         if (objectType is not null && objectType.Contains("LDTaskObject", StringComparison.Ordinal))
         {
             var tasks = await db.OrderTasks.AsNoTracking().Where(t => t.Order!.AuthorityId == authority.Id)

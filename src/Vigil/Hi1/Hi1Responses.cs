@@ -1,5 +1,8 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Vigil.Authorities;
+using Vigil.Disclosure;
 using Vigil.Orders;
 
 namespace Vigil.Hi1;
@@ -147,6 +150,56 @@ public static class Hi1Responses
         body.Add("doc:ContentType", doc.ContentType);
         body.Add("doc:Checksum", doc.Sha256);
         return o;
+    }
+
+    /// <summary>
+    /// The DeliveryObject of a disclosure package (Vigil's subset of TS 103 120's delivery namespace): where and until
+    /// when the authority's portal user downloads it once, and what it will get (SHA-256, size, media type).
+    /// </summary>
+    public static Hi1Node Delivery(DisclosurePackage package, LegalOrder order, Authority authority, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(package);
+        ArgumentNullException.ThrowIfNull(order);
+        var o = new Hi1Node("HI1Object", "") { Type = "DeliveryObject", TypeNamespace = Hi1Codec.DeliveryNamespace };
+        var id = DeliveryObjectId(package);
+        Common(o, id, authority);
+        o.Add("AssociatedObjects").Add("AssociatedObject", order.Hi1ObjectId);
+        o.Add("delivery:Reference", order.Reference);
+        o.Add("delivery:DeliveryID", id);
+        o.Add("delivery:SequenceNumber", "1");
+        o.Add("delivery:LastSequence", "true");
+        var d = o.Add("delivery:Delivery");
+        d.Add("delivery:DownloadPath", DisclosureDelivery.DownloadPath(package.Id));
+        d.Add("delivery:ContentType", DisclosureDelivery.ContentType);
+        d.Add("delivery:SizeBytes", package.SizeBytes.ToString(CultureInfo.InvariantCulture));
+        d.Add("delivery:Sha256", package.Sha256);
+        d.Add("delivery:ExpiresAt", Time(package.ExpiresAt));
+        d.Add("delivery:Status", DeliveryStatus(package, now));
+        if (package.DownloadedAt is { } at)
+        {
+            d.Add("delivery:DownloadedAt", Time(at));
+        }
+        return o;
+    }
+
+    /// <summary>Available, Downloaded or Expired at <paramref name="now"/>.</summary>
+    public static string DeliveryStatus(DisclosurePackage package, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(package);
+        return package.DownloadedAt is not null ? "Downloaded" : now >= package.ExpiresAt ? "Expired" : "Available";
+    }
+
+    /// <summary>
+    /// A package's HI-1 ObjectIdentifier: a UUID derived from its id and SHA-256 (stable, so GET finds it again, and not
+    /// guessable from the id alone).
+    /// </summary>
+    public static string DeliveryObjectId(DisclosurePackage package)
+    {
+        ArgumentNullException.ThrowIfNull(package);
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"vigil-delivery:{package.Id}:{package.Sha256}")));
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x80); // version 8: custom
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80); // RFC 9562 variant
+        return Convert.ToHexStringLower(hash.AsSpan(0, 16)).Insert(20, "-").Insert(16, "-").Insert(12, "-").Insert(8, "-");
     }
 
     private static void Common(Hi1Node o, string id, Authority authority)

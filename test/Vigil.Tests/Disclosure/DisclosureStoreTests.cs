@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Vigil.Authorities;
 using Vigil.Disclosure;
+using Vigil.Hi1;
 using Vigil.Orders;
 using Vigil.Tests.Support;
 
@@ -167,9 +168,37 @@ public sealed class DisclosureStoreTests
         var ledger = kit.LedgerEntries();
         Assert.Single(ledger, e => e.Event.Action == DisclosureAudit.Downloaded);
         Assert.Equal(3, ledger.Count(e => e.Event.Action == DisclosureAudit.DownloadRefused));
-        var reference = DisclosureDelivery.Hi1DeliveryReference(p1, new Uri("https://vigil.example/"));
-        Assert.Equal(new Uri($"https://vigil.example/portal/disclosures/{p1.Id}/download"), reference.DownloadUrl);
-        Assert.Equal(p1.Sha256, reference.Sha256);
+
+        // Over HI-1 the authority finds its deliveries (LIST of DeliveryObject) and each one's reference (GET).
+        using var signer = Hi1Signer.Generate("ES256", "kit-es256");
+        await using (var db = kit.Db())
+        {
+            db.AuthorityKeys.Add(new AuthorityKey
+            {
+                AuthorityId = kit.Authority.Id, KeyId = "kit-es256", Kind = AuthorityKeyKind.JwsPublicKey, Algorithm = "ES256", Pem = signer.PublicKeyPem(),
+                NotBefore = kit.Time.GetUtcNow().AddDays(-1), NotAfter = kit.Time.GetUtcNow().AddDays(30), CreatedAt = kit.Time.GetUtcNow(),
+            });
+            await db.SaveChangesAsync();
+        }
+        await using var intake = new Hi1Intake(kit.Store.Store, kit.Ledger, kit.Time);
+        async Task<JsonElement> AskAsync(Hi1Node message)
+        {
+            var reply = await intake.HandleAsync(Encoding.ASCII.GetBytes(signer.Sign(Hi1Codec.Write(message, Hi1Encoding.Json), kit.Time.GetUtcNow())), default);
+            Assert.True(reply.Status == 200, Encoding.UTF8.GetString(reply.Body));
+            return JsonDocument.Parse(reply.Body).RootElement.GetProperty("Payload").GetProperty("ResponsePayload").GetProperty("ActionResponses").GetProperty("ActionResponse")[0];
+        }
+        var list = (await AskAsync(Hi1Requests.List(kit.Authority.CountryCode, kit.Authority.Code, kit.Time.GetUtcNow(), "{" + Hi1Codec.DeliveryNamespace + "}DeliveryObject")))
+            .GetProperty("LISTResponse").GetProperty("ListResponseRecord");
+        Assert.Equal(["Expired", "Downloaded"], list.EnumerateArray().Select(r => r.GetProperty("Status").GetString()));
+        var id = list[1].GetProperty("ObjectIdentifier").GetString()!;
+        Assert.Matches("^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$", id);
+        var delivery = (await AskAsync(Hi1Requests.Get(kit.Authority.CountryCode, kit.Authority.Code, id, kit.Time.GetUtcNow())))
+            .GetProperty("GETResponse").GetProperty("HI1Object");
+        Assert.Equal("{" + Hi1Codec.DeliveryNamespace + "}DeliveryObject", delivery.GetProperty("@xsi:type").GetString());
+        var d = delivery.GetProperty("delivery:Delivery");
+        Assert.Equal($"/portal/disclosures/{p1.Id}/download", d.GetProperty("delivery:DownloadPath").GetString());
+        Assert.Equal(p1.Sha256, d.GetProperty("delivery:Sha256").GetString());
+        Assert.Equal("Downloaded", d.GetProperty("delivery:Status").GetString());
     }
 
     [Theory]
