@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -74,6 +75,14 @@ public static class DemoOrder
         {
             var result = await DemoDisclosure.CompleteOrderAsync(app.Services, orderId, lead[0], lead[1], keyPath, certPath, store.DataDirectory, ct);
             await output.WriteLineAsync($"   four eyes: {lead[0]} and {lead[1]} approved; package {result.PackageId} ({result.RecordCount} records, sha256 {result.Sha256[..16]}...) downloaded once, decrypted and verified");
+            // The authority's view over HI-1: its deliveries (LIST), then the one answering this order (GET).
+            var client = new Hi1Client(http, signer, time);
+            var delivery = await DeliveryAsync(client, time, ct);
+            if (delivery is not { } found || found.Sha256 != result.Sha256 || found.Status != "Downloaded")
+            {
+                return new DemoCheck("production order answered with exactly its scope", false, $"HI-1 DeliveryObject does not name the package: {delivery}");
+            }
+            await output.WriteLineAsync($"   HI-1: LIST and GET of DeliveryObject {found.Id}: {found.Path}, sha256 matches, {found.Status.ToLowerInvariant()}");
             await output.WriteLineAsync($"   open it yourself:  {result.DecryptCommand}");
             await output.WriteLineAsync($"                      {result.VerifyCommand}");
             return new DemoCheck("production order answered with exactly its scope", result.RecordCount > 0,
@@ -82,6 +91,32 @@ public static class DemoOrder
         catch (Exception e) when (e is InvalidOperationException or CryptographicException or IOException)
         {
             return new DemoCheck("production order answered with exactly its scope", false, e.Message);
+        }
+    }
+
+    /// <summary>The newest DeliveryObject the demo authority finds over HI-1 (LIST, then GET); null when there is none.</summary>
+    private static async Task<(string Id, string Path, string Sha256, string Status)?> DeliveryAsync(Hi1Client client, TimeProvider time, CancellationToken ct)
+    {
+        static JsonElement Response(Hi1ClientResponse r) =>
+            JsonDocument.Parse(r.Body).RootElement.GetProperty("Payload").GetProperty("ResponsePayload").GetProperty("ActionResponses").GetProperty("ActionResponse")[0];
+        try
+        {
+            var list = await client.SendAsync(Hi1Requests.List("DE", AuthorityCode, time.GetUtcNow(), "{" + Hi1Codec.DeliveryNamespace + "}DeliveryObject"), Hi1Encoding.Json, ct);
+            var records = Response(list).GetProperty("LISTResponse").GetProperty("ListResponseRecord");
+            if (list.Status != 200 || records.GetArrayLength() == 0)
+            {
+                return null;
+            }
+            var id = records[0].GetProperty("ObjectIdentifier").GetString()!;
+            var get = await client.SendAsync(Hi1Requests.Get("DE", AuthorityCode, id, time.GetUtcNow()), Hi1Encoding.Json, ct);
+            var d = Response(get).GetProperty("GETResponse").GetProperty("HI1Object").GetProperty("delivery:Delivery");
+            return get.Status != 200 ? null
+                : (id, d.GetProperty("delivery:DownloadPath").GetString()!, d.GetProperty("delivery:Sha256").GetString()!, d.GetProperty("delivery:Status").GetString()!);
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or IndexOutOfRangeException)
+        {
+            // An answer that is not the expected shape: the check fails with "does not name the package".
+            return null;
         }
     }
 
