@@ -190,34 +190,12 @@ public static class RecordPurge
         var (table, time) = TableOf(category);
         long deleted = 0;
         var dropped = new List<string>();
-        if (db is PostgresVigilDb && category != RecordCategory.Subscriber)
+        if (category != RecordCategory.Subscriber)
         {
-            // Whole months past the cutoff that no hold's time range touches: detach and drop (no row-by-row delete).
-            foreach (var (partition, month) in await PartitionsAsync(sql, table, ct))
-            {
-                var end = month.AddMonths(1);
-                if (end > cutoff || holds.Any(h => (h.From is null || h.From < end) && (h.To is null || h.To >= month)))
-                {
-                    continue;
-                }
-                deleted += await sql.ScalarAsync($"SELECT COUNT(*) FROM {partition}", ct);
-                if (!dryRun)
-                {
-                    await sql.ExecAsync($"ALTER TABLE {table} DETACH PARTITION {partition}; DROP TABLE {partition}", ct);
-                    if (category == RecordCategory.MessageMetadata)
-                    {
-                        var participants = RecordPartitions.PartitionName("message_participants", month);
-                        await sql.ExecAsync($"DO $$ BEGIN IF to_regclass('{participants}') IS NOT NULL THEN " +
-                            $"ALTER TABLE message_participants DETACH PARTITION {participants}; DROP TABLE {participants}; END IF; END $$", ct);
-                    }
-                }
-                dropped.Add(partition);
-            }
-        }
-        else if (db is not PostgresVigilDb && category != RecordCategory.Subscriber)
-        {
-            // SQLite month tables (migration RecordsMonthTables): the same rule, DROP TABLE instead of DETACH.
-            foreach (var (partition, month) in await sql.SqliteMonthTablesAsync(table, ct))
+            // Whole months past the cutoff that no hold's time range touches go as tables, not row by row: PostgreSQL
+            // partitions are detached and dropped, SQLite month tables (migration RecordsMonthTables) dropped.
+            var pg = db is PostgresVigilDb;
+            foreach (var (partition, month) in pg ? await PartitionsAsync(sql, table, ct) : await sql.SqliteMonthTablesAsync(table, ct))
             {
                 var end = month.AddMonths(1);
                 if (end > cutoff || holds.Any(h => (h.From is null || h.From < end) && (h.To is null || h.To >= month)))
@@ -227,10 +205,21 @@ public static class RecordPurge
                 deleted += await sql.ScalarAsync($"SELECT COUNT(*) FROM \"{partition}\"", ct);
                 if (!dryRun)
                 {
-                    List<string> names = category == RecordCategory.MessageMetadata
-                        ? [partition, RecordPartitions.PartitionName("message_participants", month)]
-                        : [partition];
-                    await sql.DropSqliteAsync(names, ct);
+                    // A month of messages takes the same month of their participant index rows with it.
+                    var participants = category == RecordCategory.MessageMetadata ? RecordPartitions.PartitionName("message_participants", month) : null;
+                    if (pg)
+                    {
+                        await sql.ExecAsync($"ALTER TABLE {table} DETACH PARTITION {partition}; DROP TABLE {partition}", ct);
+                        if (participants is not null)
+                        {
+                            await sql.ExecAsync($"DO $$ BEGIN IF to_regclass('{participants}') IS NOT NULL THEN " +
+                                $"ALTER TABLE message_participants DETACH PARTITION {participants}; DROP TABLE {participants}; END IF; END $$", ct);
+                        }
+                    }
+                    else
+                    {
+                        await sql.DropSqliteAsync(participants is null ? [partition] : [partition, participants], ct);
+                    }
                 }
                 dropped.Add(partition);
             }
