@@ -71,36 +71,24 @@ public sealed class Hi1Intake(VigilStore store, LedgerLog ledger, TimeProvider t
     }
 
     /// <summary>Answers one request body (a JWS compact serialisation).</summary>
-    public async Task<Hi1Reply> HandleAsync(byte[] body, CancellationToken ct)
+    public Task<Hi1Reply> HandleAsync(byte[] body, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(body);
-        string actor = "unknown";
-        Hi1Header? header = null;
-        var encoding = Hi1Encoding.Json;
-        try
+        return RefusingAsync(new Attempt("unknown", Hi1Encoding.Json), body, async a =>
         {
             var jws = Hi1Jws.Parse(body);
-            actor = jws.Header.Kid;
-            encoding = jws.Header.ContentType is { } cty ? (cty.EndsWith("xml", StringComparison.Ordinal) ? Hi1Encoding.Xml : Hi1Encoding.Json) : Hi1Codec.Sniff(jws.Payload);
+            a.Actor = jws.Header.Kid;
+            a.Encoding = jws.Header.ContentType is { } cty ? (cty.EndsWith("xml", StringComparison.Ordinal) ? Hi1Encoding.Xml : Hi1Encoding.Json) : Hi1Codec.Sniff(jws.Payload);
             var now = time.GetUtcNow();
             AuthorityKey key;
             await using (var db = store.CreateContext())
             {
                 key = await AuthenticateAsync(db, jws, now, ct);
             }
-            var message = ReadFrom(key, jws.Payload, encoding);
-            header = message.Header;
+            var message = ReadFrom(key, jws.Payload, a.Encoding);
+            a.Header = message.Header;
             return await ProcessAsync(message, key, jws.Header.Nonce, jws.Header.IssuedAt, $"JWS verified with key {key.KeyId}", body, now, ct);
-        }
-        catch (Hi1Exception e)
-        {
-            return await RefuseAsync(e, actor, header, body, encoding, ct);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // Vigil's fault (e.g. the database is down): still refused, still on the ledger, never a partial order.
-            return await RefuseAsync(new Hi1Exception("internal_error", 500, "the request could not be processed; nothing was created"), actor, header, body, encoding, ct);
-        }
+        }, ct);
     }
 
     /// <summary>
@@ -109,22 +97,20 @@ public sealed class Hi1Intake(VigilStore store, LedgerLog ledger, TimeProvider t
     /// for JWS: the message header's Timestamp plays <c>iat</c> (within <see cref="MaxSkew"/>) and its TransactionIdentifier
     /// the nonce (used once per certificate).
     /// </summary>
-    public async Task<Hi1Reply> HandleAsync(byte[] body, X509Certificate2 clientCertificate, Hi1Encoding encoding, CancellationToken ct)
+    public Task<Hi1Reply> HandleAsync(byte[] body, X509Certificate2 clientCertificate, Hi1Encoding encoding, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(clientCertificate);
-        var actor = CertificateKeyId(clientCertificate);
-        Hi1Header? header = null;
-        try
+        return RefusingAsync(new Attempt(CertificateKeyId(clientCertificate), encoding), body, async a =>
         {
             var now = time.GetUtcNow();
             AuthorityKey key;
             await using (var db = store.CreateContext())
             {
-                key = await AuthenticateAsync(db, actor, now, ct);
+                key = await AuthenticateAsync(db, a.Actor, now, ct);
             }
             var message = ReadFrom(key, body, encoding);
-            header = message.Header;
+            a.Header = message.Header;
             if (message.Header.Timestamp is not { } sent)
             {
                 throw Hi1Exception.Unauthenticated("timestamp_missing", "a message over mutual TLS must carry its Timestamp in the header (it stops replays)");
@@ -136,14 +122,34 @@ public sealed class Hi1Intake(VigilStore store, LedgerLog ledger, TimeProvider t
                 throw Hi1Exception.Unauthenticated("transaction_id_invalid", "a message over mutual TLS must carry a TransactionIdentifier of 1 to 128 characters (it is the nonce)");
             }
             return await ProcessAsync(message, key, nonce, sent, $"mutual TLS with client certificate {key.KeyId}", body, now, ct);
+        }, ct);
+    }
+
+    /// <summary>What is known of a request so far, for its refusal: who sent it, its header once read, its encoding.</summary>
+    private sealed class Attempt(string actor, Hi1Encoding encoding)
+    {
+        public string Actor { get; set; } = actor;
+
+        public Hi1Encoding Encoding { get; set; } = encoding;
+
+        public Hi1Header? Header { get; set; }
+    }
+
+    /// <summary>Runs <paramref name="work"/>; any refusal, or Vigil's own failure, is answered and written to the ledger.</summary>
+    private async Task<Hi1Reply> RefusingAsync(Attempt a, byte[] body, Func<Attempt, Task<Hi1Reply>> work, CancellationToken ct)
+    {
+        try
+        {
+            return await work(a);
         }
         catch (Hi1Exception e)
         {
-            return await RefuseAsync(e, actor, header, body, encoding, ct);
+            return await RefuseAsync(e, a.Actor, a.Header, body, a.Encoding, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return await RefuseAsync(new Hi1Exception("internal_error", 500, "the request could not be processed; nothing was created"), actor, header, body, encoding, ct);
+            // Vigil's fault (e.g. the database is down): still refused, still on the ledger, never a partial order.
+            return await RefuseAsync(new Hi1Exception("internal_error", 500, "the request could not be processed; nothing was created"), a.Actor, a.Header, body, a.Encoding, ct);
         }
     }
 
@@ -169,7 +175,7 @@ public sealed class Hi1Intake(VigilStore store, LedgerLog ledger, TimeProvider t
 
     private static async Task<AuthorityKey> AuthenticateAsync(VigilDb db, string certificateKeyId, DateTimeOffset now, CancellationToken ct)
     {
-        var key = await db.AuthorityKeys.AsNoTracking().Include(k => k.Authority).FirstOrDefaultAsync(k => k.KeyId == certificateKeyId, ct);
+        var key = await FindKeyAsync(db, certificateKeyId, ct);
         if (key is null || key.Kind != AuthorityKeyKind.ClientCertificate || key.Authority is null)
         {
             throw Hi1Exception.Unauthenticated("certificate_unknown", "the client certificate is not registered for any authority");
@@ -177,6 +183,10 @@ public sealed class Hi1Intake(VigilStore store, LedgerLog ledger, TimeProvider t
         CheckKey(key, now);
         return key;
     }
+
+    /// <summary>A registered key or client certificate with its authority, read on every request so revocation is immediate.</summary>
+    private static Task<AuthorityKey?> FindKeyAsync(VigilDb db, string keyId, CancellationToken ct) =>
+        db.AuthorityKeys.AsNoTracking().Include(k => k.Authority).FirstOrDefaultAsync(k => k.KeyId == keyId, ct);
 
     private static void CheckKey(AuthorityKey key, DateTimeOffset now)
     {
@@ -209,7 +219,7 @@ public sealed class Hi1Intake(VigilStore store, LedgerLog ledger, TimeProvider t
     private static async Task<AuthorityKey> AuthenticateAsync(VigilDb db, Hi1Jws jws, DateTimeOffset now, CancellationToken ct)
     {
         var h = jws.Header;
-        var key = await db.AuthorityKeys.AsNoTracking().Include(k => k.Authority).FirstOrDefaultAsync(k => k.KeyId == h.Kid, ct);
+        var key = await FindKeyAsync(db, h.Kid, ct);
         if (key is null || key.Kind != AuthorityKeyKind.JwsPublicKey || key.Authority is null)
         {
             throw Hi1Exception.Unauthenticated("key_unknown", "kid names no registered JWS key");

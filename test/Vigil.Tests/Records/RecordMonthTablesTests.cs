@@ -12,19 +12,15 @@ public sealed class RecordMonthTablesTests
 {
     private static readonly DateTimeOffset March = new(2026, 3, 10, 8, 0, 0, TimeSpan.Zero);
 
-    private static async Task ExecAsync(VigilDb db, string sql)
+    /// <summary>A fresh SQLite store, opened (migrated), with one platform.</summary>
+    private static async Task<(TestStore Test, VigilDb Db, long PlatformId)> StartAsync()
     {
-        await db.Database.OpenConnectionAsync();
-        try
-        {
-            await using var cmd = db.Database.GetDbConnection().CreateCommand();
-            cmd.CommandText = sql;
-            await cmd.ExecuteNonQueryAsync();
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
+        var test = await TestStore.CreateAsync("sqlite");
+        var db = await test.Store.OpenAsync(CancellationToken.None);
+        var platform = new Platform { Name = "chirp", CreatedAt = March };
+        db.Add(platform);
+        await db.SaveChangesAsync();
+        return (test, db, platform.Id);
     }
 
     private static MessageMetadataRecord Message(long platform, string id, DateTimeOffset at, params string[] recipients) =>
@@ -33,16 +29,13 @@ public sealed class RecordMonthTablesTests
     [Fact]
     public async Task Rows_land_in_their_month_table_read_through_the_view_with_ids_unique_across_months()
     {
-        await using var test = await TestStore.CreateAsync("sqlite");
-        await using var db = await test.Store.OpenAsync(CancellationToken.None);
-        var platform = new Platform { Name = "chirp", CreatedAt = March };
-        db.Add(platform);
-        await db.SaveChangesAsync();
-        var p = platform.Id;
+        var (test, db, p) = await StartAsync();
+        await using var _ = test;
+        await using var __ = db;
 
         // Before month tables existed (a database migrated with records in it), rows sat in the default table.
         var t = March.UtcTicks.ToString(CultureInfo.InvariantCulture);
-        await ExecAsync(db, $"INSERT INTO access_logs_default (\"Id\", \"PlatformId\", \"AccountId\", \"At\", \"IpAddress\", \"RecordedAt\") VALUES (5, {p}, 'u1', {t}, '192.0.2.1', {t})");
+        await RecordsKit.ExecAsync(db, $"INSERT INTO access_logs_default (\"Id\", \"PlatformId\", \"AccountId\", \"At\", \"IpAddress\", \"RecordedAt\") VALUES (5, {p}, 'u1', {t}, '192.0.2.1', {t})");
         Assert.Equal(1, await db.AccessLogs.CountAsync());
 
         var isNew = await RecordStore.StoreAsync(db,
@@ -71,23 +64,21 @@ public sealed class RecordMonthTablesTests
 
         // The view is the only way in: inserting into it is refused, so no row can bypass its month table.
         var error = await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() =>
-            ExecAsync(db, $"INSERT INTO access_logs (\"PlatformId\", \"AccountId\", \"At\", \"IpAddress\", \"RecordedAt\") VALUES ({p}, 'u9', {t}, '192.0.2.9', {t})"));
+            RecordsKit.ExecAsync(db, $"INSERT INTO access_logs (\"PlatformId\", \"AccountId\", \"At\", \"IpAddress\", \"RecordedAt\") VALUES ({p}, 'u9', {t}, '192.0.2.9', {t})"));
         Assert.Contains("view", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_reading_connection_sees_a_month_created_and_dropped_by_another()
     {
-        await using var test = await TestStore.CreateAsync("sqlite");
-        await using var writer = await test.Store.OpenAsync(CancellationToken.None);
+        var (test, writer, p) = await StartAsync();
+        await using var _ = test;
+        await using var __ = writer;
         await using var reader = test.Store.CreateContext();
-        var platform = new Platform { Name = "chirp", CreatedAt = March };
-        writer.Add(platform);
-        await writer.SaveChangesAsync();
         await reader.Database.OpenConnectionAsync();
         Assert.Equal(0, await reader.AccessLogs.CountAsync());
 
-        await RecordStore.StoreAsync(writer, [new(RecordCategory.AccessLog, "a", new AccessLogRecord { PlatformId = platform.Id, AccountId = "u1", At = March, IpAddress = "192.0.2.1", RecordedAt = March })], CancellationToken.None);
+        await RecordStore.StoreAsync(writer, [new(RecordCategory.AccessLog, "a", new AccessLogRecord { PlatformId = p, AccountId = "u1", At = March, IpAddress = "192.0.2.1", RecordedAt = March })], CancellationToken.None);
         Assert.Equal(1, await reader.AccessLogs.CountAsync(a => a.AccountId == "u1"));
 
         var report = await RecordPurge.RunAsync(writer, new RetentionPolicy(), March.AddYears(2), dryRun: false, null, CancellationToken.None);
@@ -99,12 +90,9 @@ public sealed class RecordMonthTablesTests
     [Fact]
     public async Task A_purged_record_leaves_no_bytes_in_the_database_file_or_its_wal()
     {
-        await using var test = await TestStore.CreateAsync("sqlite");
-        await using var db = await test.Store.OpenAsync(CancellationToken.None);
-        var platform = new Platform { Name = "chirp", CreatedAt = March };
-        db.Add(platform);
-        await db.SaveChangesAsync();
-        var p = platform.Id;
+        var (test, db, p) = await StartAsync();
+        await using var _ = test;
+        await using var __ = db;
         var now = March.AddYears(1).AddMonths(2);
         // One expired record in a month table (dropped whole), one in the default table (deleted row by row), one recent.
         await RecordStore.StoreAsync(db,
@@ -113,8 +101,8 @@ public sealed class RecordMonthTablesTests
             new(RecordCategory.AccessLog, "b", new AccessLogRecord { PlatformId = p, AccountId = "keep-me-recent", At = now.AddDays(-3), IpAddress = "192.0.2.2", RecordedAt = now }),
         ], CancellationToken.None);
         var old = March.AddMonths(-1).UtcTicks.ToString(CultureInfo.InvariantCulture);
-        await ExecAsync(db, $"INSERT INTO access_logs_default (\"PlatformId\", \"AccountId\", \"At\", \"IpAddress\", \"RecordedAt\") VALUES ({p}, 'forget-me-row', {old}, '192.0.2.3', {old})");
-        await ExecAsync(db, "PRAGMA wal_checkpoint(TRUNCATE)");
+        await RecordsKit.ExecAsync(db, $"INSERT INTO access_logs_default (\"PlatformId\", \"AccountId\", \"At\", \"IpAddress\", \"RecordedAt\") VALUES ({p}, 'forget-me-row', {old}, '192.0.2.3', {old})");
+        await RecordsKit.ExecAsync(db, "PRAGMA wal_checkpoint(TRUNCATE)");
         // Before: each of the three strings is in its table and index pages.
         Assert.True(Occurrences(test.Store, "forget-me-") >= 3);
 
@@ -129,12 +117,10 @@ public sealed class RecordMonthTablesTests
     [Fact]
     public async Task A_purge_while_a_reader_holds_an_older_snapshot_completes_and_the_reader_keeps_its_snapshot()
     {
-        await using var test = await TestStore.CreateAsync("sqlite");
-        await using var db = await test.Store.OpenAsync(CancellationToken.None);
-        var platform = new Platform { Name = "chirp", CreatedAt = March };
-        db.Add(platform);
-        await db.SaveChangesAsync();
-        await RecordStore.StoreAsync(db, [new(RecordCategory.AccessLog, "a", new AccessLogRecord { PlatformId = platform.Id, AccountId = "u1", At = March, IpAddress = "192.0.2.1", RecordedAt = March })], CancellationToken.None);
+        var (test, db, p) = await StartAsync();
+        await using var _ = test;
+        await using var __ = db;
+        await RecordStore.StoreAsync(db, [new(RecordCategory.AccessLog, "a", new AccessLogRecord { PlatformId = p, AccountId = "u1", At = March, IpAddress = "192.0.2.1", RecordedAt = March })], CancellationToken.None);
 
         // A reader in a (deferred, read-only) transaction: its snapshot is fixed by its first read.
         await using var reader = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={test.Store.SqlitePath}");

@@ -23,4 +23,19 @@ internal static class RecordsKit
             await db.Database.CloseConnectionAsync();
         }
     }
+
+    public static async Task ExecAsync(VigilDb db, string sql)
+    {
+        await db.Database.OpenConnectionAsync();
+        try
+        {
+            await using var cmd = db.Database.GetDbConnection().CreateCommand();
+            cmd.CommandText = sql;
+            await cmd.ExecuteNonQueryAsync();
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
 }
