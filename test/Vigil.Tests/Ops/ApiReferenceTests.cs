@@ -109,13 +109,7 @@ public sealed class ApiReferenceTests
 
         await page.GotoAsync(new Uri(server.Address, "/docs/api/").ToString());
         Assert.StartsWith("/login", new Uri(page.Url).AbsolutePath, StringComparison.Ordinal);
-        await page.FillAsync("input[name=email]", account.Email);
-        await page.FillAsync("input[name=password]", account.Password);
-        await page.ClickAsync("button[type=submit], input[type=submit]");
-        await page.WaitForURLAsync("**/login/2fa**");
-        await page.FillAsync("input[name=code]", Totp.Code(account.AuthenticatorKey, TimeProvider.System.GetUtcNow()));
-        await page.ClickAsync("button[type=submit], input[type=submit]");
-        await page.WaitForURLAsync("**/docs/api/**");
+        await BrowserSignIn.SignInAsync(page, account, url => new Uri(url).AbsolutePath.StartsWith("/docs/api/", StringComparison.Ordinal), "button[type=submit], input[type=submit]");
 
         // The sidebar lists the operation; following it renders the operation with its path.
         var operation = page.GetByText("/api/v1/events").First;

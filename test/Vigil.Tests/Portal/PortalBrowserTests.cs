@@ -26,13 +26,8 @@ public sealed class PortalBrowserTests(ChromiumFixture chromium) : IClassFixture
         context.SetDefaultNavigationTimeout(120_000);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/login");
-        await page.FillAsync("input[name=email]", account.Email);
-        await page.FillAsync("input[name=password]", account.Password);
-        await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/login/2fa**");
-        await page.FillAsync("input[name=code]", Totp.Code(account.AuthenticatorKey, TimeProvider.System.GetUtcNow()));
-        await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(new Uri(server.Address, landing).ToString());
+        var expected = new Uri(server.Address, landing).ToString();
+        await BrowserSignIn.SignInAsync(page, account, url => url == expected);
         return page;
     }
 

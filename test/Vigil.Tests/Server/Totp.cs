@@ -7,10 +7,13 @@ namespace Vigil.Tests.Server;
 /// <summary>RFC 6238 TOTP (HMAC-SHA1, 30 s, 6 digits) from a base32 secret, written independently of Identity's code.</summary>
 internal static class Totp
 {
+    /// <summary>The 30-second time step that <paramref name="now"/> falls in (the TOTP counter).</summary>
+    public static long Step(DateTimeOffset now) => now.ToUnixTimeSeconds() / 30;
+
     public static string Code(string base32Secret, DateTimeOffset now)
     {
         var key = Base32Decode(base32Secret);
-        long counter = now.ToUnixTimeSeconds() / 30;
+        long counter = Step(now);
         Span<byte> msg = stackalloc byte[8];
         BinaryPrimitives.WriteInt64BigEndian(msg, counter);
 #pragma warning disable CA5350 // RFC 6238 and every authenticator app use HMAC-SHA1 here.
