@@ -185,8 +185,20 @@ public sealed class Hi1Intake(VigilStore store, LedgerLog ledger, TimeProvider t
     }
 
     /// <summary>A registered key or client certificate with its authority, read on every request so revocation is immediate.</summary>
-    private static Task<AuthorityKey?> FindKeyAsync(VigilDb db, string keyId, CancellationToken ct) =>
-        db.AuthorityKeys.AsNoTracking().Include(k => k.Authority).FirstOrDefaultAsync(k => k.KeyId == keyId, ct);
+    private static Task<AuthorityKey?> FindKeyAsync(VigilDb db, string keyId, CancellationToken ct) => db switch
+    {
+        SqliteVigilDb sqlite => FindKeySqlite(sqlite, keyId, ct),
+        PostgresVigilDb postgres => FindKeyPostgres(postgres, keyId, ct),
+        _ => throw new NotSupportedException(db.GetType().Name),
+    };
+
+    // Compiled once (on every request EF would otherwise look the query's expression tree up in its cache), one per
+    // provider: a compiled query keeps the first model it ran against.
+    private static readonly Func<SqliteVigilDb, string, CancellationToken, Task<AuthorityKey?>> FindKeySqlite = EF.CompileAsyncQuery(
+        (SqliteVigilDb db, string keyId, CancellationToken ct) => db.AuthorityKeys.AsNoTracking().Include(k => k.Authority).FirstOrDefault(k => k.KeyId == keyId));
+
+    private static readonly Func<PostgresVigilDb, string, CancellationToken, Task<AuthorityKey?>> FindKeyPostgres = EF.CompileAsyncQuery(
+        (PostgresVigilDb db, string keyId, CancellationToken ct) => db.AuthorityKeys.AsNoTracking().Include(k => k.Authority).FirstOrDefault(k => k.KeyId == keyId));
 
     private static void CheckKey(AuthorityKey key, DateTimeOffset now)
     {

@@ -162,7 +162,8 @@ internal sealed class Hi1OrderWriter : IAsyncDisposable
             .Where(o => o.Hi1ObjectId != null && objectIds.Contains(o.Hi1ObjectId))
             .Select(o => new { o.AuthorityId, o.Hi1ObjectId }).ToListAsync(ct)).Select(o => (o.AuthorityId, o.Hi1ObjectId!)).ToHashSet();
 
-        var created = new List<(int Index, LegalOrder Order)>();
+        var nonceRows = new List<Hi1Nonce>();
+        var created = new List<(Hi1Commit Commit, LegalOrder Order, OrderTransition[] Moves)>();
         for (int i = 0; i < batch.Count; i++)
         {
             var c = batch[i];
@@ -171,30 +172,50 @@ internal sealed class Hi1OrderWriter : IAsyncDisposable
                 outcomes[i] = new Hi1CommitOutcome(Replay: true, null);
                 continue;
             }
-            db.Hi1Nonces.Add(new Hi1Nonce { KeyId = c.KeyId, Nonce = c.Nonce, ExpiresAt = c.NonceExpiresAt });
+            nonceRows.Add(new Hi1Nonce { KeyId = c.KeyId, Nonce = c.Nonce, ExpiresAt = c.NonceExpiresAt });
             outcomes[i] = new Hi1CommitOutcome(Replay: false, c.Draft);
             if (c.Draft is { } draft && (draft.Order.Hi1ObjectId is not { } id || existing.Add((c.Authority.Id, id))))
             {
-                OrderLifecycle.StartClock(draft.Order);
-                db.LegalOrders.Add(draft.Order);
-                created.Add((i, draft.Order));
+                var order = draft.Order;
+                OrderLifecycle.StartClock(order);
+                // Received -> Authenticated -> UnderReview before the row is written, so it is written once, as it ends.
+                created.Add((c, order,
+                [
+                    OrderLifecycle.Apply(order, OrderState.Authenticated, c.KeyId, c.Authenticated, c.Now),
+                    OrderLifecycle.Apply(order, OrderState.UnderReview, c.KeyId, "received over HI-1; awaiting legal review", c.Now),
+                ]));
             }
         }
 
+        // Plain multi-row inserts (RowInserter), parents first so each child gets its parent's new id: at ~10 rows per
+        // order, EF's change tracking cost several times what the database itself did.
         var events = new List<LedgerEvent>();
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            await db.SaveChangesAsync(ct);
-            foreach (var (i, order) in created)
+            await RowInserter.InsertAsync(db, nonceRows, ct);
+            await RowInserter.InsertAsync(db, created.Select(x => x.Order).ToList(), ct);
+            foreach (var (_, order, moves) in created)
             {
-                var c = batch[i];
-                var moves = new List<LedgerEvent>
-                {
-                    OrderLifecycle.Move(db, order, OrderState.Authenticated, c.KeyId, Hi1Intake.Role, c.Authenticated, c.Now),
-                    OrderLifecycle.Move(db, order, OrderState.UnderReview, c.KeyId, Hi1Intake.Role, "received over HI-1; awaiting legal review", c.Now),
-                };
-                var holds = PreservationHolds.PlaceForOrder(db, order, c.Now);
-                events.AddRange(Hi1Intake.CreatedEvents(c, order, moves, holds));
+                order.Tasks.ForEach(t => t.OrderId = order.Id);
+                order.Documents.ForEach(d => d.OrderId = order.Id);
+                Array.ForEach(moves, t => t.OrderId = order.Id);
+            }
+            var tasks = created.SelectMany(x => x.Order.Tasks).ToList();
+            await RowInserter.InsertAsync(db, tasks, ct);
+            foreach (var t in tasks)
+            {
+                t.Selectors.ForEach(s => s.TaskId = t.Id);
+            }
+            await RowInserter.InsertAsync(db, tasks.SelectMany(t => t.Selectors).ToList(), ct);
+            await RowInserter.InsertAsync(db, created.SelectMany(x => x.Order.Documents).ToList(), ct);
+            await RowInserter.InsertAsync(db, created.SelectMany(x => x.Moves).ToList(), ct);
+            var holds = created.Select(x => PreservationHolds.ForOrder(x.Order, x.Commit.Now)).ToList();
+            await RowInserter.InsertAsync(db, holds.SelectMany(h => h).ToList(), ct);
+            for (int k = 0; k < created.Count; k++)
+            {
+                var (c, order, moves) = created[k];
+                order.Transitions.AddRange(moves);
+                events.AddRange(Hi1Intake.CreatedEvents(c, order, [.. moves.Select(t => OrderLifecycle.TransitionEvent(t, Hi1Intake.Role, order.Id))], holds[k]));
             }
             var now = time.GetUtcNow();
             if (now - lastNonceCleanup > TimeSpan.FromMinutes(1))
@@ -202,7 +223,6 @@ internal sealed class Hi1OrderWriter : IAsyncDisposable
                 lastNonceCleanup = now;
                 await db.Hi1Nonces.Where(n => n.ExpiresAt < now).ExecuteDeleteAsync(ct);
             }
-            await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
         for (int i = 0; i < batch.Count; i++)

@@ -20,7 +20,7 @@ public enum HoldStatus
 /// <summary>
 /// Legal officers' management of preservation holds from the order page: place one by hand, extend it once by
 /// <see cref="InstrumentRules.PreservationExtension"/>, release it. Holds placed on receipt come from
-/// <c>PreservationHolds.PlaceForOrder</c>; the retention purge respects both. Every step is written to the ledger.
+/// <c>PreservationHolds.ForOrder</c>; the retention purge respects both. Every step is written to the ledger.
 /// </summary>
 public sealed class HoldManagement(VigilDb db, LedgerLog ledger, TimeProvider time)
 {

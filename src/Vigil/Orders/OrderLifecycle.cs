@@ -65,6 +65,26 @@ public static class OrderLifecycle
     public static LedgerEvent Move(VigilDb db, LegalOrder order, OrderState to, string actor, string role, string reason, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(db);
+        var transition = Apply(order, to, actor, reason, now);
+        if (order.Id == 0)
+        {
+            // Not saved yet (intake moves a new order through its first states): EF sets the key through the navigation.
+            order.Transitions.Add(transition);
+        }
+        else
+        {
+            db.OrderTransitions.Add(transition);
+        }
+        return TransitionEvent(transition, role, order.Id);
+    }
+
+    /// <summary>
+    /// The state change itself, for a writer that stores rows without EF's change tracker: checks the transition, pauses
+    /// or resumes the deadline, sets the state and returns the transition for the caller to store (its OrderId is the
+    /// order's, 0 while the order is unsaved) and to record with <see cref="TransitionEvent"/> once the order has its id.
+    /// </summary>
+    public static OrderTransition Apply(LegalOrder order, OrderState to, string actor, string reason, DateTimeOffset now)
+    {
         ArgumentNullException.ThrowIfNull(order);
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
@@ -88,17 +108,14 @@ public static class OrderLifecycle
         }
         order.State = to;
         order.UpdatedAt = now;
-        var transition = new OrderTransition { OrderId = order.Id, From = from, To = to, Actor = actor, Reason = reason, At = now };
-        if (order.Id == 0)
-        {
-            // Not saved yet (intake moves a new order through its first states): EF sets the key through the navigation.
-            order.Transitions.Add(transition);
-        }
-        else
-        {
-            db.OrderTransitions.Add(transition);
-        }
-        return Event(actor, role, "order." + ToSnake(to), order.Id, $"{from} -> {to}: {reason}");
+        return new OrderTransition { OrderId = order.Id, From = from, To = to, Actor = actor, Reason = reason, At = now };
+    }
+
+    /// <summary>The ledger event of one transition of order <paramref name="orderId"/>.</summary>
+    public static LedgerEvent TransitionEvent(OrderTransition transition, string role, long orderId)
+    {
+        ArgumentNullException.ThrowIfNull(transition);
+        return Event(transition.Actor, role, "order." + ToSnake(transition.To), orderId, $"{transition.From} -> {transition.To}: {transition.Reason}");
     }
 
     /// <summary>A ledger event about an order (names and reason cut to the ledger's limits).</summary>

@@ -1,5 +1,4 @@
 using Vigil.Authorities;
-using Vigil.Storage;
 
 namespace Vigil.Orders;
 
@@ -10,13 +9,12 @@ public static class PreservationHolds
     public static readonly TimeSpan DefaultPeriod = TimeSpan.FromDays(60);
 
     /// <summary>
-    /// Adds (not saves) one hold per selector x category x time range of <paramref name="order"/>'s tasks, expiring
-    /// after <see cref="InstrumentRules.PreservationPeriod"/> or <see cref="DefaultPeriod"/>. Does nothing for
-    /// instruments that do not preserve on receipt. The order must already have its id.
+    /// The holds (not stored) an order places on receipt: one per selector x category x time range of
+    /// <paramref name="order"/>'s tasks, expiring after <see cref="InstrumentRules.PreservationPeriod"/> or
+    /// <see cref="DefaultPeriod"/>; none for instruments that do not preserve on receipt. The order must already have its id.
     /// </summary>
-    public static IReadOnlyList<PreservationHold> PlaceForOrder(VigilDb db, LegalOrder order, DateTimeOffset now)
+    public static IReadOnlyList<PreservationHold> ForOrder(LegalOrder order, DateTimeOffset now)
     {
-        ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(order);
         var rules = InstrumentRules.For(order.Instrument);
         if (!rules.PreservesOnReceipt)
@@ -54,7 +52,6 @@ public static class PreservationHolds
                 });
             }
         }
-        db.PreservationHolds.AddRange(holds);
         return holds;
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace Vigil.Storage;
 
@@ -44,46 +45,87 @@ public sealed record VigilStore(DirectoryInfo DataDirectory, string? PostgresCon
         return b.ConnectionString;
     }
 
+    /// <summary>Context pools per database (a static cache keyed by store, since a field would take part in the record's equality).</summary>
+    private static readonly ConcurrentDictionary<string, Func<VigilDb>> Pools = new(StringComparer.Ordinal);
+
+    /// <summary>How many idle contexts a pool keeps per database.</summary>
+    private const int PoolSize = 256;
+
+    /// <summary>
+    /// A context for one unit of work; dispose it to hand it back. Contexts are pooled (EF Core resets each one when it is
+    /// handed back): a fresh context builds its own service scope, and on hot paths such as HI-1 intake, which opens one per
+    /// request, that cost more than the query it ran.
+    /// </summary>
     public VigilDb CreateContext()
     {
         if (IsPostgres)
         {
-            var options = new DbContextOptionsBuilder<PostgresVigilDb>().UseNpgsql(Tuned.GetOrAdd(PostgresConnectionString!, Tune)).Options;
-            return new PostgresVigilDb(options);
+            return Pools.GetOrAdd("pg:" + PostgresConnectionString, static (_, cs) =>
+            {
+                var options = new DbContextOptionsBuilder<PostgresVigilDb>().UseNpgsql(Tuned.GetOrAdd(cs, Tune)).Options;
+                return new PooledDbContextFactory<PostgresVigilDb>(options, PoolSize).CreateDbContext;
+            }, PostgresConnectionString!)();
         }
-        // Pooled connections: an unpooled open re-reads the whole schema before its first statement.
-        var sqlite = new SqliteConnectionStringBuilder
+        return Pools.GetOrAdd("sqlite:" + SqlitePath, static (_, path) =>
         {
-            DataSource = SqlitePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
-        var sqliteOptions = new DbContextOptionsBuilder<SqliteVigilDb>()
-            .UseSqlite(sqlite)
-            .AddInterceptors(SqlitePragmas.Instance)
-            .Options;
-        return new SqliteVigilDb(sqliteOptions);
+            // Pooled connections: an unpooled open re-reads the whole schema before its first statement.
+            var sqlite = new SqliteConnectionStringBuilder
+            {
+                DataSource = path,
+                Mode = SqliteOpenMode.ReadWriteCreate,
+                Pooling = true,
+                DefaultTimeout = 30,
+            }.ToString();
+            var options = new DbContextOptionsBuilder<SqliteVigilDb>().UseSqlite(sqlite).AddInterceptors(SqlitePragmas.Instance).Options;
+            return new PooledDbContextFactory<SqliteVigilDb>(options, PoolSize).CreateDbContext;
+        }, SqlitePath)();
     }
 }
 
-/// <summary>Sets WAL journaling and foreign keys on every SQLite connection EF Core opens.</summary>
+/// <summary>
+/// Sets WAL journaling, foreign keys and the busy timeout on each SQLite connection EF Core opens. Connections are pooled
+/// and keep these settings, so each native connection is set up once, not on every open.
+/// </summary>
 internal sealed class SqlitePragmas : Microsoft.EntityFrameworkCore.Diagnostics.DbConnectionInterceptor
 {
     public static readonly SqlitePragmas Instance = new();
 
+    private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
+
+    /// <summary>The native connections already set up (weak: a handle closed for good drops out).</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> Done = [];
+
     public override void ConnectionOpened(System.Data.Common.DbConnection connection, Microsoft.EntityFrameworkCore.Diagnostics.ConnectionEndEventData eventData)
     {
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
-        cmd.ExecuteNonQuery();
+        if (IsNew(connection))
+        {
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = Pragmas;
+            cmd.ExecuteNonQuery();
+            MarkDone(connection);
+        }
     }
 
     public override async Task ConnectionOpenedAsync(System.Data.Common.DbConnection connection, Microsoft.EntityFrameworkCore.Diagnostics.ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
-        await cmd.ExecuteNonQueryAsync(cancellationToken);
+        if (IsNew(connection))
+        {
+            await using var cmd = connection.CreateCommand();
+            cmd.CommandText = Pragmas;
+            await cmd.ExecuteNonQueryAsync(cancellationToken);
+            MarkDone(connection);
+        }
+    }
+
+    private static bool IsNew(System.Data.Common.DbConnection connection) =>
+        connection is not SqliteConnection { Handle: { } handle } || !Done.TryGetValue(handle, out _);
+
+    private static void MarkDone(System.Data.Common.DbConnection connection)
+    {
+        if (connection is SqliteConnection { Handle: { } handle })
+        {
+            Done.AddOrUpdate(handle, Instance);
+        }
     }
 }
 
