@@ -71,6 +71,7 @@ internal sealed class Hi1OrderWriter : IAsyncDisposable
     private async Task RunAsync()
     {
         var batch = new List<Hi1Commit>(MaxBatch);
+        var answers = new List<Task>();
         while (await queue.Reader.WaitToReadAsync())
         {
             batch.Clear();
@@ -94,24 +95,33 @@ internal sealed class Hi1OrderWriter : IAsyncDisposable
                     await WriteAloneAsync(c, written, events);
                 }
             }
-            try
+            // After the commit, like every other writer of orders: the ledger records what is in the database. The append
+            // (the ledger's own fsync) runs while the next batch is written; each request is answered once its batch is
+            // in both. Appends keep the batches' order, since the ledger queues them as they are called.
+            answers.RemoveAll(t => t.IsCompleted);
+            answers.Add(AnswerAsync(written, events));
+        }
+        await Task.WhenAll(answers);
+    }
+
+    private async Task AnswerAsync(List<(Hi1Commit Commit, Hi1CommitOutcome Outcome)> written, List<LedgerEvent> events)
+    {
+        try
+        {
+            if (events.Count > 0)
             {
-                // After the commit, like every other writer of orders: the ledger records what is in the database.
-                if (events.Count > 0)
-                {
-                    await ledger.AppendBatchAsync(events, CancellationToken.None);
-                }
-                foreach (var (c, outcome) in written)
-                {
-                    c.Done.TrySetResult(outcome);
-                }
+                await ledger.AppendBatchAsync(events, CancellationToken.None);
             }
-            catch (Exception e)
+            foreach (var (c, outcome) in written)
             {
-                foreach (var (c, _) in written)
-                {
-                    c.Done.TrySetException(e);
-                }
+                c.Done.TrySetResult(outcome);
+            }
+        }
+        catch (Exception e)
+        {
+            foreach (var (c, _) in written)
+            {
+                c.Done.TrySetException(e);
             }
         }
     }

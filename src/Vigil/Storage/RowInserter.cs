@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 
 namespace Vigil.Storage;
 
@@ -15,8 +16,8 @@ namespace Vigil.Storage;
 /// rows per order. Tables, columns, value conversions and parameter types come from the EF model, so a row is stored
 /// exactly as <c>SaveChanges</c> would store it, and a generated key is read back into the entity. Runs on the context's
 /// connection and current transaction; the entities are not tracked.
-/// SQLite: one prepared <c>INSERT … RETURNING</c> executed per row (in process, no round trip). PostgreSQL: one batch
-/// of such statements, one round trip for all rows.
+/// SQLite: one prepared <c>INSERT … RETURNING</c> executed per row (in process, no round trip). PostgreSQL: one
+/// <c>INSERT … SELECT FROM unnest(…)</c> for all rows, with keys drawn from the identity sequence beforehand.
 /// </summary>
 internal static class RowInserter
 {
@@ -35,9 +36,9 @@ internal static class RowInserter
         var connection = db.Database.GetDbConnection();
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("RowInserter writes inside the caller's transaction; begin one first");
-        if (connection.CanCreateBatch)
+        if (connection is NpgsqlConnection postgres)
         {
-            await InsertBatchAsync(plan, connection, transaction, rows, ct);
+            await InsertUnnestAsync(plan, postgres, (NpgsqlTransaction)transaction, rows, ct);
         }
         else
         {
@@ -50,47 +51,58 @@ internal static class RowInserter
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = plan.Sql(positional: false);
+        command.CommandText = plan.Sql();
         foreach (var row in rows)
         {
             command.Parameters.Clear();
-            plan.Bind(command, command.Parameters, row, positional: false);
+            plan.Bind(command, row);
             var id = await command.ExecuteScalarAsync(ct);
             plan.SetKey(row, id);
         }
     }
 
-    private static async Task InsertBatchAsync<T>(Plan plan, DbConnection connection, DbTransaction transaction, IReadOnlyList<T> rows, CancellationToken ct)
+    /// <summary>
+    /// PostgreSQL: keys are drawn from the column's identity sequence first (one statement), then every row goes in one
+    /// <c>INSERT … SELECT FROM unnest(…)</c> with one array parameter per column: two statements for any number of rows,
+    /// where one statement per row cost PostgreSQL more than the rows themselves.
+    /// </summary>
+    private static async Task InsertUnnestAsync<T>(Plan plan, NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<T> rows, CancellationToken ct)
         where T : class
     {
-        await using var batch = connection.CreateBatch();
-        batch.Transaction = transaction;
-        // Parameters are created through a command of the same provider (DbBatchCommand has no factory of its own).
-        await using var factory = connection.CreateCommand();
-        var sql = plan.Sql(positional: true);
-        foreach (var row in rows)
+        long[]? keys = null;
+        if (plan.Key is not null)
         {
-            var command = batch.CreateBatchCommand();
-            command.CommandText = sql;
-            plan.Bind(factory, command.Parameters, row, positional: true);
-            batch.BatchCommands.Add(command);
-        }
-        await using var reader = await batch.ExecuteReaderAsync(ct);
-        for (int i = 0; i < rows.Count; i++)
-        {
-            object? id = null;
-            if (plan.Key is not null)
+            keys = new long[rows.Count];
+            await using var next = new NpgsqlCommand(
+                $"SELECT nextval(pg_get_serial_sequence($1, $2)) FROM generate_series(1, $3)", connection, transaction);
+            next.Parameters.Add(new NpgsqlParameter { Value = plan.Table });
+            next.Parameters.Add(new NpgsqlParameter { Value = plan.KeyName });
+            next.Parameters.Add(new NpgsqlParameter { Value = rows.Count });
+            await using var reader = await next.ExecuteReaderAsync(ct);
+            for (int i = 0; i < keys.Length; i++)
             {
                 if (!await reader.ReadAsync(ct))
                 {
-                    throw new InvalidOperationException($"INSERT into {plan.Table} returned no key for row {i}");
+                    throw new InvalidOperationException($"the identity sequence of {plan.Table} gave {i} keys for {rows.Count} rows");
                 }
-                id = reader.GetValue(0);
+                keys[i] = reader.GetInt64(0);
             }
-            plan.SetKey(rows[i], id);
-            if (i < rows.Count - 1 && !await reader.NextResultAsync(ct))
+        }
+        await using var insert = new NpgsqlCommand(plan.UnnestSql(), connection, transaction);
+        if (keys is not null)
+        {
+            insert.Parameters.Add(new NpgsqlParameter { Value = keys });
+        }
+        foreach (var column in plan.Columns(rows))
+        {
+            insert.Parameters.Add(new NpgsqlParameter { Value = column });
+        }
+        await insert.ExecuteNonQueryAsync(ct);
+        if (keys is not null)
+        {
+            for (int i = 0; i < rows.Count; i++)
             {
-                throw new InvalidOperationException($"INSERT into {plan.Table} returned {i + 1} results for {rows.Count} rows");
+                plan.SetKey(rows[i], keys[i]);
             }
         }
     }
@@ -102,16 +114,20 @@ internal static class RowInserter
         private readonly (IProperty Property, RelationalTypeMapping Mapping)[] values;
         private readonly string keyColumn;
 
-        private Plan(string table, string[] columns, (IProperty, RelationalTypeMapping)[] values, PropertyInfo? key, string keyColumn)
+        private Plan(string table, string[] columns, (IProperty, RelationalTypeMapping)[] values, PropertyInfo? key, string keyColumn, string keyName)
         {
             Table = table;
             this.columns = columns;
             this.values = values;
             Key = key;
             this.keyColumn = keyColumn;
+            KeyName = keyName;
         }
 
         public string Table { get; }
+
+        /// <summary>The key column's name as stored (not quoted).</summary>
+        public string KeyName { get; }
 
         /// <summary>The store-generated key, read back after the insert; null when the table has none.</summary>
         public PropertyInfo? Key { get; }
@@ -143,27 +159,62 @@ internal static class RowInserter
                 vals.Add((p, p.GetRelationalTypeMapping()));
             }
             var key = generatedKey?.PropertyInfo;
-            var keyColumn = generatedKey is null ? "" : sql.DelimitIdentifier(generatedKey.GetColumnName(store)!);
-            return new Plan(sql.DelimitIdentifier(tableName, entity.GetSchema()), [.. cols], [.. vals], key, keyColumn);
+            var keyName = generatedKey?.GetColumnName(store) ?? "";
+            return new Plan(sql.DelimitIdentifier(tableName, entity.GetSchema()), [.. cols], [.. vals], key, keyName.Length == 0 ? "" : sql.DelimitIdentifier(keyName), keyName);
         }
 
-        public string Sql(bool positional)
+        /// <summary>SQLite: one row, its generated key returned.</summary>
+        public string Sql()
         {
-            var names = Enumerable.Range(0, values.Length).Select(i => positional ? "$" + (i + 1).ToString(CultureInfo.InvariantCulture) : "@p" + i.ToString(CultureInfo.InvariantCulture));
+            var names = Enumerable.Range(0, values.Length).Select(Name);
             var returning = Key is null ? "" : " RETURNING " + keyColumn;
             return $"INSERT INTO {Table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", names)}){returning}";
         }
 
-        public void Bind(DbCommand factory, DbParameterCollection parameters, object row, bool positional)
+        /// <summary>PostgreSQL: the key (when generated, given explicitly) and every column from one array parameter each.</summary>
+        public string UnnestSql()
+        {
+            var names = Key is null ? columns : [keyColumn, .. columns];
+            var arrays = Enumerable.Range(1, names.Length).Select(i => "$" + i.ToString(CultureInfo.InvariantCulture));
+            return $"INSERT INTO {Table} ({string.Join(", ", names)}) SELECT * FROM unnest({string.Join(", ", arrays)})";
+        }
+
+        /// <summary>
+        /// One typed array per column (the provider type after EF's value conversion, nullable where the column is), so
+        /// Npgsql sends each as the matching PostgreSQL array type.
+        /// </summary>
+        public IEnumerable<Array> Columns<T>(IReadOnlyList<T> rows)
+            where T : class
+        {
+            foreach (var (property, mapping) in values)
+            {
+                var type = mapping.Converter?.ProviderClrType ?? mapping.ClrType;
+                type = Nullable.GetUnderlyingType(type) ?? type;
+                if (type.IsValueType && property.IsNullable)
+                {
+                    type = typeof(Nullable<>).MakeGenericType(type);
+                }
+                var array = Array.CreateInstance(type, rows.Count);
+                for (int i = 0; i < rows.Count; i++)
+                {
+                    var value = property.GetGetter().GetClrValueUsingContainingEntity(rows[i]);
+                    array.SetValue(value is null ? null : mapping.Converter?.ConvertToProvider(value) ?? value, i);
+                }
+                yield return array;
+            }
+        }
+
+        public void Bind(DbCommand command, object row)
         {
             for (int i = 0; i < values.Length; i++)
             {
                 var (property, mapping) = values[i];
                 var value = property.GetGetter().GetClrValueUsingContainingEntity(row);
-                var parameter = mapping.CreateParameter(factory, positional ? "" : "@p" + i.ToString(CultureInfo.InvariantCulture), value, property.IsNullable);
-                parameters.Add(parameter);
+                command.Parameters.Add(mapping.CreateParameter(command, Name(i), value, property.IsNullable));
             }
         }
+
+        private static string Name(int i) => "@p" + i.ToString(CultureInfo.InvariantCulture);
 
         public void SetKey(object row, object? id)
         {

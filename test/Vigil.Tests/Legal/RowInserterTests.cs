@@ -63,6 +63,8 @@ public sealed class RowInserterTests
             tasks.ForEach(t => t.Selectors.ForEach(s => s.TaskId = t.Id));
             await RowInserter.InsertAsync(db, tasks.SelectMany(t => t.Selectors).ToList(), CancellationToken.None);
             await RowInserter.InsertAsync(db, orders.SelectMany(o => o.Documents).ToList(), CancellationToken.None);
+            await RowInserter.InsertAsync(db, orders.Select(o => new OrderTransition { OrderId = o.Id, From = OrderState.Received, To = OrderState.Authenticated, Actor = "kid-1", Reason = "JWS verified", At = At }).ToList(), CancellationToken.None);
+            await RowInserter.InsertAsync(db, orders.SelectMany(o => PreservationHolds.ForOrder(o, At)).ToList(), CancellationToken.None);
             await tx.CommitAsync();
         }
 
@@ -85,6 +87,11 @@ public sealed class RowInserterTests
             var doc = Assert.Single(got.Documents);
             Assert.Equal(new byte[] { 0, 1, 2, 255 }, doc.Content);
             Assert.Equal(want.Documents[0].Id, doc.Id);
+            var transition = await read.OrderTransitions.AsNoTracking().SingleAsync(t => t.OrderId == want.Id);
+            Assert.Equal((OrderState.Received, OrderState.Authenticated, "kid-1", At), (transition.From, transition.To, transition.Actor, transition.At));
+            var holds = await read.PreservationHolds.AsNoTracking().Where(h => h.OrderId == want.Id).OrderBy(h => h.Id).ToListAsync();
+            Assert.Equal(["192.0.2.7:443", "eve:"], holds.Select(h => $"{h.SelectorValue}:{h.Port}"));
+            Assert.All(holds, h => Assert.Equal(((DataCategory?)DataCategory.TrafficData, want.Tasks[0].StartTime, (DateTimeOffset?)null, (DateTimeOffset?)null), (h.Category, h.DataFrom, h.DataTo, h.ReleasedAt)));
         }
     }
 
