@@ -8,9 +8,9 @@ public static class BenchHi1Command
     public static Command Create()
     {
         var postgres = new Option<string?>("--postgres") { Description = "Run against this PostgreSQL database instead of a fresh SQLite folder" };
-        var seconds = new Option<double>("--seconds") { Description = "Length of the run", DefaultValueFactory = _ => 20 };
-        var concurrency = new Option<int>("--concurrency") { Description = "Concurrent signing clients", DefaultValueFactory = _ => 32 };
-        var warmup = new Option<double>("--warmup") { Description = "Seconds of load before measuring (JIT tiering, connection pools); not counted", DefaultValueFactory = _ => 10 };
+        var seconds = new Option<double>("--seconds") { Description = "Length of the measured window", DefaultValueFactory = _ => 30 };
+        var concurrency = new Option<int>("--concurrency") { Description = "Concurrent signing clients (requests in flight)", DefaultValueFactory = _ => 64 };
+        var warmup = new Option<double>("--warmup") { Description = "Seconds of load before measuring, not counted (on two cores the JIT's tiering thread is busy for the first 30-40 s)", DefaultValueFactory = _ => 60 };
         var cmd = new Command("hi1", "Signed HI-1 EPOC CREATEs over loopback HTTP: verified orders/s, latency p50/p99, CPU per order") { postgres, seconds, concurrency, warmup };
         cmd.SetAction((parse, ct) => CliContext.Guard(parse, async output =>
         {
