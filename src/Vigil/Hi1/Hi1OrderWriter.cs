@@ -30,9 +30,10 @@ internal sealed record Hi1CommitOutcome(bool Replay, Hi1OrderDraft? Draft);
 /// Group commit for HI-1 intake. Requests are verified, parsed and validated in parallel on the request threads; only
 /// their writes come here. One loop takes whatever is waiting (up to <see cref="MaxBatch"/>) and writes all of it in one
 /// transaction: the nonces (a replay, from the database or earlier in the same batch, is answered as such), the new
-/// orders with their tasks, selectors and documents, their first transitions and their preservation holds; then one
-/// ledger append for the batch. One commit (one fsync) for many orders instead of two per order, and on SQLite a
-/// single writer instead of requests queueing on the database's write lock.
+/// orders with their tasks, selectors and documents, their first transitions and their preservation holds (plain SQL
+/// through <see cref="RowInserter"/>); then one ledger append for the batch, which runs while the next batch is written.
+/// One commit (one fsync) for many orders instead of two per order, and on SQLite a single writer instead of requests
+/// queueing on the database's write lock.
 /// If the batch fails (a constraint another node raced us to), it is rolled back and each request is written alone,
 /// so one bad request never fails the others.
 /// </summary>
