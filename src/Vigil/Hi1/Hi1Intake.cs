@@ -194,11 +194,13 @@ public sealed class Hi1Intake(VigilStore store, LedgerLog ledger, TimeProvider t
 
     // Compiled once (on every request EF would otherwise look the query's expression tree up in its cache), one per
     // provider: a compiled query keeps the first model it ran against.
-    private static readonly Func<SqliteVigilDb, string, CancellationToken, Task<AuthorityKey?>> FindKeySqlite = EF.CompileAsyncQuery(
-        (SqliteVigilDb db, string keyId, CancellationToken ct) => db.AuthorityKeys.AsNoTracking().Include(k => k.Authority).FirstOrDefault(k => k.KeyId == keyId));
+    private static readonly Func<SqliteVigilDb, string, CancellationToken, Task<AuthorityKey?>> FindKeySqlite = CompileFindKey<SqliteVigilDb>();
 
-    private static readonly Func<PostgresVigilDb, string, CancellationToken, Task<AuthorityKey?>> FindKeyPostgres = EF.CompileAsyncQuery(
-        (PostgresVigilDb db, string keyId, CancellationToken ct) => db.AuthorityKeys.AsNoTracking().Include(k => k.Authority).FirstOrDefault(k => k.KeyId == keyId));
+    private static readonly Func<PostgresVigilDb, string, CancellationToken, Task<AuthorityKey?>> FindKeyPostgres = CompileFindKey<PostgresVigilDb>();
+
+    private static Func<TDb, string, CancellationToken, Task<AuthorityKey?>> CompileFindKey<TDb>()
+        where TDb : VigilDb =>
+        EF.CompileAsyncQuery((TDb db, string keyId, CancellationToken ct) => db.AuthorityKeys.AsNoTracking().Include(k => k.Authority).FirstOrDefault(k => k.KeyId == keyId));
 
     private static void CheckKey(AuthorityKey key, DateTimeOffset now)
     {

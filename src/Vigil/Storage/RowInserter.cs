@@ -195,9 +195,10 @@ internal static class RowInserter
                     type = typeof(Nullable<>).MakeGenericType(type);
                 }
                 var array = Array.CreateInstance(type, rows.Count);
+                var getter = property.GetGetter();
                 for (int i = 0; i < rows.Count; i++)
                 {
-                    var value = property.GetGetter().GetClrValueUsingContainingEntity(rows[i]);
+                    var value = getter.GetClrValueUsingContainingEntity(rows[i]);
                     array.SetValue(value is null ? null : mapping.Converter?.ConvertToProvider(value) ?? value, i);
                 }
                 yield return array;

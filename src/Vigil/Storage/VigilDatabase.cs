@@ -26,9 +26,6 @@ public sealed record VigilStore(DirectoryInfo DataDirectory, string? PostgresCon
         return db;
     }
 
-    /// <summary>Connection strings as given -> as used (a static cache: a field would take part in the record's equality).</summary>
-    private static readonly ConcurrentDictionary<string, string> Tuned = new(StringComparer.Ordinal);
-
     /// <summary>
     /// Vigil runs the same few statements all day (intake, pipeline, outbox), so unless the connection string says
     /// otherwise Npgsql prepares each statement after its second use on a connection: PostgreSQL then skips parsing and
@@ -62,7 +59,7 @@ public sealed record VigilStore(DirectoryInfo DataDirectory, string? PostgresCon
         {
             return Pools.GetOrAdd("pg:" + PostgresConnectionString, static (_, cs) =>
             {
-                var options = new DbContextOptionsBuilder<PostgresVigilDb>().UseNpgsql(Tuned.GetOrAdd(cs, Tune)).Options;
+                var options = new DbContextOptionsBuilder<PostgresVigilDb>().UseNpgsql(Tune(cs)).Options;
                 return new PooledDbContextFactory<PostgresVigilDb>(options, PoolSize).CreateDbContext;
             }, PostgresConnectionString!)();
         }

@@ -44,7 +44,7 @@ public sealed class RowInserterTests
 
     [Theory]
     [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
-    public async Task Rows_written_with_RowInserter_read_back_through_EF_as_they_were_given_with_their_new_keys(string provider)
+    public async Task Orders_written_with_RowInserter_read_back_through_EF_as_they_were_given_with_their_new_keys(string provider)
     {
         await using var kit = await LegalKit.CreateAsync(provider);
         var authority = await kit.AuthorityAsync();
@@ -52,18 +52,11 @@ public sealed class RowInserterTests
         await using (var db = kit.Db())
         {
             await using var tx = await db.Database.BeginTransactionAsync();
-            await RowInserter.InsertAsync(db, orders, CancellationToken.None);
             foreach (var o in orders)
             {
-                o.Tasks.ForEach(t => t.OrderId = o.Id);
-                o.Documents.ForEach(d => d.OrderId = o.Id);
+                o.Transitions.Add(new OrderTransition { From = OrderState.Received, To = OrderState.Authenticated, Actor = "kid-1", Reason = "JWS verified", At = At });
             }
-            var tasks = orders.SelectMany(o => o.Tasks).ToList();
-            await RowInserter.InsertAsync(db, tasks, CancellationToken.None);
-            tasks.ForEach(t => t.Selectors.ForEach(s => s.TaskId = t.Id));
-            await RowInserter.InsertAsync(db, tasks.SelectMany(t => t.Selectors).ToList(), CancellationToken.None);
-            await RowInserter.InsertAsync(db, orders.SelectMany(o => o.Documents).ToList(), CancellationToken.None);
-            await RowInserter.InsertAsync(db, orders.Select(o => new OrderTransition { OrderId = o.Id, From = OrderState.Received, To = OrderState.Authenticated, Actor = "kid-1", Reason = "JWS verified", At = At }).ToList(), CancellationToken.None);
+            await OrderRows.InsertAsync(db, orders, CancellationToken.None);
             await RowInserter.InsertAsync(db, orders.SelectMany(o => PreservationHolds.ForOrder(o, At)).ToList(), CancellationToken.None);
             await tx.CommitAsync();
         }
