@@ -25,6 +25,36 @@ public abstract partial class VigilDb(DbContextOptions options) : IdentityDbCont
     public DbSet<ReviewCase> ReviewCases => Set<ReviewCase>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
+    /// <summary>
+    /// Set by <see cref="Outbox.Enqueue"/>: the next successful save wakes the webhook dispatcher. A field rather
+    /// than a <see cref="DbContext.SavedChanges"/> handler, because a pooled context loses its handlers when it goes
+    /// back to the pool while the same instance is handed out again.
+    /// </summary>
+    internal bool WakeOutboxOnSave { get; set; }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        int n = base.SaveChanges(acceptAllChangesOnSuccess);
+        WakeOutbox();
+        return n;
+    }
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        int n = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        WakeOutbox();
+        return n;
+    }
+
+    private void WakeOutbox()
+    {
+        if (WakeOutboxOnSave)
+        {
+            WakeOutboxOnSave = false;
+            OutboxSignal.Notify();
+        }
+    }
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         // Identity's staff accounts first, then renamed to the snake_case tables the rest of the schema uses.

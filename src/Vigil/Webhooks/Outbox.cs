@@ -26,22 +26,11 @@ public static class Outbox
             NextAttemptAt = now,
         };
         db.OutboxMessages.Add(m);
-        WakeDispatcherAfterSave(db);
+        // The next successful save wakes the dispatcher, so the message goes out at once rather than at the next
+        // poll. (A message saved inside a longer transaction is seen at the next poll if the wake-up comes before
+        // the commit.)
+        db.WakeOutboxOnSave = true;
         return m;
-    }
-
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<VigilDb, object> Watched = [];
-
-    /// <summary>
-    /// Wakes the dispatcher once the caller saves, so a message goes out at once rather than at the next poll. (A
-    /// message saved inside a longer transaction is seen at the next poll if the wake-up comes before the commit.)
-    /// </summary>
-    private static void WakeDispatcherAfterSave(VigilDb db)
-    {
-        if (Watched.TryAdd(db, Watched))
-        {
-            db.SavedChanges += (_, _) => OutboxSignal.Notify();
-        }
     }
 }
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Vigil.Storage;
 using Vigil.Tests.Support;
 using Vigil.Webhooks;
 
@@ -214,6 +215,30 @@ public sealed class WebhookDispatcherTests
         Assert.Equal(4, await run.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal(2, slow.Requests.Count);
         Assert.Equal(2, fast.Requests.Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task Saving_a_message_on_a_context_the_pool_handed_out_again_wakes_the_dispatcher(string provider)
+    {
+        await using var h = await WebhookHarness.CreateAsync(provider);
+        var (platform, _) = await h.PlatformAsync("chirp", null);
+        VigilDb first;
+        await using (var db = h.Store.CreateContext())
+        {
+            first = db;
+            Outbox.Enqueue(db, platform, "item.removed", new { ItemId = "a" }, h.Time.GetUtcNow());
+            await db.SaveChangesAsync();
+        }
+        await using (var db = h.Store.CreateContext())
+        {
+            // EF clears a pooled context's event handlers when it goes back; the wake-up must not depend on them.
+            Assert.Same(first, db);
+            var wake = OutboxSignal.Next;
+            Outbox.Enqueue(db, platform, "item.removed", new { ItemId = "b" }, h.Time.GetUtcNow());
+            await db.SaveChangesAsync();
+            Assert.True(wake.IsCompleted);
+        }
     }
 
     internal static async Task SetUrlAsync(WebhookHarness h, string platform, string url)
