@@ -301,19 +301,19 @@ public sealed class DetectionProcessor : IDisposable
         return (new BatchOutcome(items.Count, pending.Count, carried), events);
     }
 
+    /// <summary>PostgreSQL's claim: waiting items in arrival order (index IX_ingest_items_waiting); rows another process holds are skipped.</summary>
+    internal const string PostgresClaimSql = "SELECT * FROM ingest_items WHERE \"ProcessedAt\" IS NULL ORDER BY \"Id\" LIMIT {0} FOR UPDATE SKIP LOCKED";
+
     /// <summary>Claims waiting items in arrival order; on PostgreSQL rows another process holds are skipped.</summary>
-    private static async Task<List<IngestItem>> ClaimAsync(VigilDb db, int batchSize, CancellationToken ct)
-    {
-        if (db is PostgresVigilDb)
-        {
-            return await db.IngestItems
-                .FromSqlRaw("SELECT * FROM ingest_items WHERE \"ProcessedAt\" IS NULL ORDER BY \"Id\" LIMIT {0} FOR UPDATE SKIP LOCKED", batchSize)
-                .AsNoTracking()
-                .ToListAsync(ct);
-        }
-        // SQLite has one writer at a time; calls in this process are serialised by the gate.
-        return await db.IngestItems.AsNoTracking().Where(i => i.ProcessedAt == null).OrderBy(i => i.Id).Take(batchSize).ToListAsync(ct);
-    }
+    internal static async Task<List<IngestItem>> ClaimAsync(VigilDb db, int batchSize, CancellationToken ct) =>
+        await ClaimQuery(db, batchSize).ToListAsync(ct);
+
+    /// <summary>The claim as a query (the tests read its plan).</summary>
+    internal static IQueryable<IngestItem> ClaimQuery(VigilDb db, int batchSize) =>
+        db is PostgresVigilDb
+            ? db.IngestItems.FromSqlRaw(PostgresClaimSql, batchSize).AsNoTracking()
+            // SQLite has one writer at a time; calls in this process are serialised by the gate.
+            : db.IngestItems.AsNoTracking().Where(i => i.ProcessedAt == null).OrderBy(i => i.Id).Take(batchSize);
 
     private static LedgerEvent CarryOut(VigilDb db, IngestItem item, DecisionRecord record, ItemFacts? facts, PlannedAction a, DateTimeOffset now)
     {

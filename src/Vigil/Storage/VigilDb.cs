@@ -109,8 +109,10 @@ public abstract partial class VigilDb(DbContextOptions options) : IdentityDbCont
             i.Property(x => x.AccountId).HasMaxLength(200);
             // Idempotency: a platform's item id is stored once, even with concurrent batches.
             i.HasIndex(x => new { x.PlatformId, x.ItemId }).IsUnique();
-            // The pipeline claims unprocessed items in arrival order.
-            i.HasIndex(x => new { x.ProcessedAt, x.Id });
+            // The pipeline's queue: the items still waiting, in arrival order. A partial index holds only those, so a
+            // claim reads 500 entries whatever the table's size; PostgreSQL ignored the old (ProcessedAt, Id) index
+            // and walked the primary key past every processed row (105 ms per claim at 120,000 rows).
+            i.HasIndex(x => x.Id, "IX_ingest_items_waiting").HasFilter("\"ProcessedAt\" IS NULL");
             i.HasOne<Platform>().WithMany().HasForeignKey(x => x.PlatformId).OnDelete(DeleteBehavior.Restrict);
         });
         // Feature folders keep their own tables' mapping beside their entities (IEntityTypeConfiguration<T>).

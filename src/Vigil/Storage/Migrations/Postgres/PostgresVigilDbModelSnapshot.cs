@@ -690,7 +690,8 @@ namespace Vigil.Storage.Migrations.Postgres
                     b.HasIndex("PlatformId", "ItemId")
                         .IsUnique();
 
-                    b.HasIndex("ProcessedAt", "Id");
+                    b.HasIndex(new[] { "Id" }, "IX_ingest_items_waiting")
+                        .HasFilter("\"ProcessedAt\" IS NULL");
 
                     b.ToTable("ingest_items", (string)null);
                 });
