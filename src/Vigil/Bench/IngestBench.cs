@@ -371,6 +371,9 @@ public static class IngestBench
         var lastTime = TimeSpan.Zero;
         var lastCpu = cpuStart;
         var windowStart = runStart;
+        // Every item processed after a moment was waiting at it, so its id is at least the lowest waiting id then:
+        // the window's scan starts there instead of at the table's first row.
+        long floorId = 0;
         var allDone = Task.WhenAll(clients);
         while (!allDone.IsCompleted)
         {
@@ -400,9 +403,11 @@ public static class IngestBench
             long? backlog = null;
             if (sampleStore is not null)
             {
+                var nextFloor = await LowestWaitingIdAsync(sampleStore, ct);
                 var windowEnd = TimeProvider.System.GetUtcNow();
-                var (n, samples) = await SampleDecisionsAsync(sampleStore, windowStart, windowEnd, accepted - lastAccepted, ct);
+                var (n, samples) = await SampleDecisionsAsync(sampleStore, floorId, windowStart, windowEnd, accepted - lastAccepted, ct);
                 windowStart = windowEnd;
+                floorId = nextFloor;
                 processed += n;
                 decisionSamples.AddRange(samples);
                 decisions = Summarise(samples);
@@ -497,14 +502,23 @@ public static class IngestBench
         return (a, d, r);
     }
 
-    /// <summary>
-    /// Items processed in [from, to): their count, and accept-to-decision latencies of about
-    /// <see cref="DecisionSamplesPerInterval"/> of them (every k-th id; the (ProcessedAt, Id) index serves the range).
-    /// </summary>
-    private static async Task<(long Count, List<double> Samples)> SampleDecisionsAsync(VigilStore store, DateTimeOffset from, DateTimeOffset to, long expected, CancellationToken ct)
+    /// <summary>The lowest id still waiting for the pipeline (the waiting-items index's first entry), or past the last id.</summary>
+    private static async Task<long> LowestWaitingIdAsync(VigilStore store, CancellationToken ct)
     {
         await using var db = store.CreateContext();
-        var window = db.IngestItems.AsNoTracking().Where(x => x.ProcessedAt >= from && x.ProcessedAt < to);
+        return await db.IngestItems.Where(x => x.ProcessedAt == null).MinAsync(x => (long?)x.Id, ct)
+            ?? (await db.IngestItems.MaxAsync(x => (long?)x.Id, ct) ?? 0) + 1;
+    }
+
+    /// <summary>
+    /// Items processed in [from, to): their count, and accept-to-decision latencies of about
+    /// <see cref="DecisionSamplesPerInterval"/> of them (every k-th id). <paramref name="floorId"/>: the lowest id
+    /// waiting at or before <paramref name="from"/>, so the primary key bounds the scan.
+    /// </summary>
+    private static async Task<(long Count, List<double> Samples)> SampleDecisionsAsync(VigilStore store, long floorId, DateTimeOffset from, DateTimeOffset to, long expected, CancellationToken ct)
+    {
+        await using var db = store.CreateContext();
+        var window = db.IngestItems.AsNoTracking().Where(x => x.Id >= floorId && x.ProcessedAt >= from && x.ProcessedAt < to);
         var count = await window.LongCountAsync(ct);
         if (count == 0)
         {

@@ -174,6 +174,7 @@ public sealed class DetectionProcessor : IDisposable
         }
 
         var pending = new List<(IngestItem Item, DecisionRecord Record, ItemFacts? Facts, List<PlannedAction> CarryOut)>(content.Count);
+        var firstDecided = new List<DateTimeOffset>(content.Count);
         for (var k = 0; k < content.Count; k++)
         {
             var item = content[k];
@@ -245,7 +246,7 @@ public sealed class DetectionProcessor : IDisposable
             var latency = (now - item.ReceivedAt).TotalMilliseconds;
             if (firstDecision)
             {
-                metrics.Latency(latency);
+                firstDecided.Add(item.ReceivedAt);
             }
             var record = new DecisionRecord
             {
@@ -291,10 +292,18 @@ public sealed class DetectionProcessor : IDisposable
         }
         await db.SaveChangesAsync(ct);
         Lap(PipelineStage.WriteActions);
-        await db.IngestItems.Where(i => itemIds.Contains(i.Id)).ExecuteUpdateAsync(s => s.SetProperty(i => i.ProcessedAt, now), ct);
+        // When the batch is done, just before its commit: accept-to-decision latency includes hashing and writing.
+        var processedAt = time.GetUtcNow();
+        await db.IngestItems.Where(i => itemIds.Contains(i.Id)).ExecuteUpdateAsync(s => s.SetProperty(i => i.ProcessedAt, processedAt), ct);
         Lap(PipelineStage.MarkProcessed);
         await tx.CommitAsync(ct);
         Lap(PipelineStage.Commit);
+        // Accept to decision, as the platform sees it: until the decision and its actions are committed.
+        var committed = time.GetUtcNow();
+        foreach (var receivedAt in firstDecided)
+        {
+            metrics.Latency((committed - receivedAt).TotalMilliseconds);
+        }
         stages.Batch(items.Count);
         signals.PendingQuarantines.Clear();
         metrics.ItemsProcessed(items.Count);
