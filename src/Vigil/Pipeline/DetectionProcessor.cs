@@ -314,7 +314,7 @@ public sealed class DetectionProcessor : IDisposable
     internal const string PostgresClaimSql = "SELECT * FROM ingest_items WHERE \"ProcessedAt\" IS NULL ORDER BY \"Id\" LIMIT {0} FOR UPDATE SKIP LOCKED";
 
     /// <summary>Claims waiting items in arrival order; on PostgreSQL rows another process holds are skipped.</summary>
-    internal static async Task<List<IngestItem>> ClaimAsync(VigilDb db, int batchSize, CancellationToken ct) =>
+    private static async Task<List<IngestItem>> ClaimAsync(VigilDb db, int batchSize, CancellationToken ct) =>
         await ClaimQuery(db, batchSize).ToListAsync(ct);
 
     /// <summary>The claim as a query (the tests read its plan).</summary>

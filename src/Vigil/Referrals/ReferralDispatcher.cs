@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net.Http.Headers;
@@ -43,6 +44,9 @@ public sealed partial class ReferralDispatcher : BackgroundService
     // Touched only by the loop (ExecuteAsync or RunOnceAsync, never both).
     private readonly Dictionary<long, Task> inFlight = [];
 
+    // When the loop last counted the referrals by state (Stopwatch ticks; 0: never).
+    private long countedAt;
+
     public ReferralDispatcher(VigilStore store, LedgerLog ledger, IHttpClientFactory httpClients, PlatformSigning signing, TimeProvider time,
         IOptions<ReferralOptions> options, ReferralMetrics metrics, ILogger<ReferralDispatcher> log)
     {
@@ -63,7 +67,7 @@ public sealed partial class ReferralDispatcher : BackgroundService
     /// </summary>
     public async Task<int> RunOnceAsync(CancellationToken ct)
     {
-        var started = await FillAsync(ct);
+        var started = await FillAsync(countNow: true, ct);
         await Task.WhenAll(inFlight.Values);
         inFlight.Clear();
         return started;
@@ -89,7 +93,7 @@ public sealed partial class ReferralDispatcher : BackgroundService
             var wake = ReferralSignal.Next;
             try
             {
-                await FillAsync(stoppingToken);
+                await FillAsync(countNow: false, stoppingToken);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
@@ -109,14 +113,22 @@ public sealed partial class ReferralDispatcher : BackgroundService
         await Task.WhenAll(inFlight.Values);
     }
 
-    private async Task<int> FillAsync(CancellationToken ct)
+    /// <param name="countNow">Count the referrals by state for the metrics even if the loop did less than a second ago.</param>
+    private async Task<int> FillAsync(bool countNow, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         await using var db = store.CreateContext();
-        var counts = await db.Referrals.AsNoTracking()
-            .Where(r => r.State == ReferralState.Pending || r.State == ReferralState.Delivering || r.State == ReferralState.NoAuthority)
-            .GroupBy(r => r.State).Select(g => new { g.Key, Count = g.LongCount() }).ToListAsync(ct);
-        metrics.SetCounts(counts.Where(c => c.Key != ReferralState.NoAuthority).Sum(c => c.Count), counts.Where(c => c.Key == ReferralState.NoAuthority).Sum(c => c.Count));
+        // Every finished attempt wakes the loop; counting each time read every waiting referral per attempt (a 90 s
+        // benchmark with 5,500 referrals and no reachable authority scanned the table 13,000 times). The gauges are
+        // refreshed at most once a second instead.
+        if (countNow || countedAt == 0 || Stopwatch.GetElapsedTime(countedAt) >= TimeSpan.FromSeconds(1))
+        {
+            var counts = await db.Referrals.AsNoTracking()
+                .Where(r => r.State == ReferralState.Pending || r.State == ReferralState.Delivering || r.State == ReferralState.NoAuthority)
+                .GroupBy(r => r.State).Select(g => new { g.Key, Count = g.LongCount() }).ToListAsync(ct);
+            metrics.SetCounts(counts.Where(c => c.Key != ReferralState.NoAuthority).Sum(c => c.Count), counts.Where(c => c.Key == ReferralState.NoAuthority).Sum(c => c.Count));
+            countedAt = Stopwatch.GetTimestamp();
+        }
         int free = o.MaxInFlight - inFlight.Count;
         if (free <= 0)
         {
