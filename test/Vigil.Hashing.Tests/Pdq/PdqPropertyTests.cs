@@ -197,14 +197,21 @@ public class PdqPropertyTests
         var rgb = TestImages.SyntheticRgb(300, 200, 2);
         var first = workspace.HashRgb(rgb, 300, 200, 3, 900);
         var results = new PdqResult[5];
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < results.Length; i++)
+        // The runtime may allocate on this thread once while it moves the code to its next tier (a CI run once saw
+        // 6,752 bytes); hashing itself must allocate nothing, so some round of five hashes must allocate zero bytes.
+        // Code that allocated per hash would allocate in every round.
+        var allocated = new List<long>();
+        for (var round = 0; round < 5 && allocated.LastOrDefault(-1) != 0; round++)
         {
-            results[i] = workspace.HashRgb(rgb, 300, 200, 3, 900);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < results.Length; i++)
+            {
+                results[i] = workspace.HashRgb(rgb, 300, 200, 3, 900);
+            }
+            allocated.Add(GC.GetAllocatedBytesForCurrentThread() - before);
         }
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
-        Assert.Equal(0, allocated);
+        Assert.True(allocated[^1] == 0, $"bytes allocated per round of five hashes: {string.Join(", ", allocated)}");
         Assert.All(results, r => Assert.Equal(first, r));
     }
 
