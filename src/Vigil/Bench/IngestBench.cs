@@ -78,7 +78,17 @@ public sealed record MemorySummary(double FirstMb, double LastMb, double MaxMb, 
 /// <summary>One report interval.</summary>
 public sealed record IngestBenchInterval(
     double ElapsedSeconds, double EventsPerSecond, long Accepted, LatencySummary Batches, LatencySummary? Decisions, long? Backlog,
-    double WorkingSetMb, double GcHeapMb, double CpuPercent);
+    double WorkingSetMb, double GcHeapMb, double CpuPercent)
+{
+    /// <summary>Busy share of all cores, every process on the machine counted (PostgreSQL included); null off Linux.</summary>
+    public double? MachineCpuPercent { get; init; }
+
+    /// <summary>Seconds this interval lasted.</summary>
+    public double Span { get; init; }
+
+    /// <summary>Items the pipeline decided in this interval (0 when decisions are not measured).</summary>
+    public long Decided { get; init; }
+}
 
 /// <summary>The result of a run; <see cref="PipelineStatus"/> says whether decisions were measured.</summary>
 public sealed record IngestBenchReport(
@@ -119,6 +129,38 @@ public sealed record IngestBenchReport(
 
     /// <summary>Where the in-process pipeline's time went during the run; null for an external server.</summary>
     public PipelineStageSnapshot? Stages { get; init; }
+
+    /// <summary>Busy share of all cores over the run, every process counted (PostgreSQL included); null off Linux.</summary>
+    public double? MachineCpuPercent { get; init; }
+
+    /// <summary>Items the pipeline decided during the run (0 when decisions were not measured).</summary>
+    public long Decided { get; init; }
+
+    /// <summary>All cores' busy seconds over the run divided by the events decided (or accepted, when decisions were not measured).</summary>
+    public double? MachineCpuMsPerEvent => MachineCpuPercent is { } p && (Decided > 0 ? Decided : Accepted) is > 0 and var n
+        ? p / 100 * Cores * Seconds * 1000 / n
+        : null;
+
+    /// <summary>Events/s this machine could carry with every core busy, at <see cref="MachineCpuMsPerEvent"/>.</summary>
+    public double? CeilingEventsPerSecond => MachineCpuMsPerEvent is > 0 and var ms ? Cores * 1000 / ms : null;
+
+    /// <summary>
+    /// <see cref="MachineCpuMsPerEvent"/> over the second half of the intervals only, after the warm-up (JIT, a fresh
+    /// database's first statistics); null without machine figures or decisions there.
+    /// </summary>
+    public double? SteadyMachineCpuMsPerEvent
+    {
+        get
+        {
+            var half = Intervals.Skip(Intervals.Count / 2).Where(i => i.Span > 0).ToList();
+            if (half.Count == 0 || half.Any(i => i.MachineCpuPercent is null))
+            {
+                return null;
+            }
+            var events = half.Sum(i => Decided > 0 ? i.Decided : (long)Math.Round(i.EventsPerSecond * i.Span));
+            return events > 0 ? half.Sum(i => i.MachineCpuPercent!.Value / 100 * Cores * i.Span) * 1000 / events : null;
+        }
+    }
 }
 
 /// <summary>
@@ -279,6 +321,7 @@ public static class IngestBench
         var process = Process.GetCurrentProcess();
         process.Refresh();
         var cpuStart = process.TotalProcessorTime;
+        var machineStart = MachineCpu.Read();
         var clock = Stopwatch.StartNew();
         var runStart = TimeProvider.System.GetUtcNow();
         long batchTicket = -1;
@@ -370,6 +413,7 @@ public static class IngestBench
         long lastAccepted = 0;
         var lastTime = TimeSpan.Zero;
         var lastCpu = cpuStart;
+        var lastMachine = machineStart;
         var windowStart = runStart;
         // Every item processed after a moment was waiting at it, so its id is at least the lowest waiting id then:
         // the window's scan starts there instead of at the table's first row.
@@ -401,6 +445,7 @@ public static class IngestBench
             }
             LatencySummary? decisions = null;
             long? backlog = null;
+            long decided = 0;
             if (sampleStore is not null)
             {
                 var nextFloor = await LowestWaitingIdAsync(sampleStore, ct);
@@ -409,12 +454,14 @@ public static class IngestBench
                 windowStart = windowEnd;
                 floorId = nextFloor;
                 processed += n;
+                decided = n;
                 decisionSamples.AddRange(samples);
                 decisions = Summarise(samples);
                 backlog = Math.Max(0, accepted - processed);
             }
             process.Refresh();
             var cpu = process.TotalProcessorTime;
+            var machine = MachineCpu.Read();
             var span = (now - lastTime).TotalSeconds;
             var interval = new IngestBenchInterval(
                 Math.Round(now.TotalSeconds, 1),
@@ -425,10 +472,15 @@ public static class IngestBench
                 backlog,
                 process.WorkingSet64 / 1048576.0,
                 GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0,
-                span > 0 ? 100 * (cpu - lastCpu).TotalSeconds / span / Environment.ProcessorCount : 0);
+                span > 0 ? 100 * (cpu - lastCpu).TotalSeconds / span / Environment.ProcessorCount : 0)
+            {
+                MachineCpuPercent = machine is { } m && lastMachine is { } lm ? 100 * m.BusyFractionSince(lm) : null,
+                Span = span,
+                Decided = decided,
+            };
             intervals.Add(interval);
             await progress.WriteLineAsync(Line(interval));
-            (lastAccepted, lastTime, lastCpu) = (accepted, now, cpu);
+            (lastAccepted, lastTime, lastCpu, lastMachine) = (accepted, now, cpu, machine);
             if (end)
             {
                 break;
@@ -467,7 +519,11 @@ public static class IngestBench
             Environment.ProcessorCount,
             pool.AverageJpegBytes,
             mix,
-            intervals);
+            intervals)
+        {
+            MachineCpuPercent = MachineCpu.Read() is { } last && machineStart is { } first ? 100 * last.BusyFractionSince(first) : null,
+            Decided = processed,
+        };
     }
 
     private static void Fail(Counters counters, string error)
@@ -577,6 +633,10 @@ public static class IngestBench
             s.Append(c, $"  backlog {b,8}");
         }
         s.Append(c, $"  ws {i.WorkingSetMb,6:F0} MB  heap {i.GcHeapMb,6:F0} MB  cpu {i.CpuPercent,5:F0}%");
+        if (i.MachineCpuPercent is { } m)
+        {
+            s.Append(c, $" (machine {m,3:F0}%)");
+        }
         return s.ToString();
     }
 
@@ -606,6 +666,15 @@ public static class IngestBench
         s.AppendLine(c, $"working set     first {r.WorkingSet.FirstMb:F0} MB, last {r.WorkingSet.LastMb:F0} MB, max {r.WorkingSet.MaxMb:F0} MB, slope {r.WorkingSet.SlopeMbPerMinute:+0.0;-0.0} MB/min");
         s.AppendLine(c, $"GC heap         first {r.GcHeap.FirstMb:F0} MB, last {r.GcHeap.LastMb:F0} MB, max {r.GcHeap.MaxMb:F0} MB, slope {r.GcHeap.SlopeMbPerMinute:+0.0;-0.0} MB/min");
         s.AppendLine(c, $"cpu             {r.CpuSeconds:F1} s = {r.CpuPercentOfMachine:F0}% of {r.Cores} cores (server, client and generator in this process); generator {r.GeneratorCpuSeconds:F1} s = {r.GeneratorShareOfProcessCpu:P0} of it");
+        if (r.MachineCpuPercent is { } mp && r.MachineCpuMsPerEvent is { } ms && r.CeilingEventsPerSecond is { } ceiling)
+        {
+            var per = r.Decided > 0 ? "decided" : "accepted";
+            s.AppendLine(c, $"machine cpu     {mp:F0}% of {r.Cores} cores, every process counted (PostgreSQL included): {ms:F2} ms of CPU per {per} event => at most {ceiling:F0} events/s with every core busy");
+            if (r.SteadyMachineCpuMsPerEvent is > 0 and var steady)
+            {
+                s.AppendLine(c, $"  second half   {steady:F2} ms of CPU per {per} event => at most {r.Cores * 1000 / steady:F0} events/s with every core busy");
+            }
+        }
         if (r.Stages is { Items: > 0 } st)
         {
             s.AppendLine(c, $"pipeline stages {st.Batches} batches, {st.Items} items ({(double)st.Items / st.Batches:F0} per batch); wall time per item:");

@@ -91,6 +91,47 @@ public sealed class IngestBenchTests
         Assert.True(r.CpuSeconds > 0 && r.GeneratorCpuSeconds > 0 && r.GeneratorShareOfProcessCpu is > 0 and < 1);
         Assert.Contains("accept->decision p50 ", IngestBench.Format(r), StringComparison.Ordinal);
         Assert.Contains(" ev/s ", progress.ToString(), StringComparison.Ordinal);
+        // The machine's CPU (every process) bounds a node: measured from /proc/stat, which this Linux machine has.
+        Assert.Equal(r.Decided, long.Parse(r.PipelineStatus.Split(' ')[2], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.InRange(r.MachineCpuPercent ?? -1, 0.1, 100);
+        Assert.True(r.MachineCpuMsPerEvent > 0);
+        Assert.Equal(r.Cores * 1000 / r.MachineCpuMsPerEvent!.Value, r.CeilingEventsPerSecond!.Value, 6);
+        Assert.Contains("events/s with every core busy", IngestBench.Format(r), StringComparison.Ordinal);
+        Assert.All(r.Intervals, i => Assert.InRange(i.MachineCpuPercent ?? -1, 0, 100));
+        Assert.Equal(r.Decided, r.Intervals.Sum(i => i.Decided));
+        // The second half's figure exists when that half decided anything (a loaded machine may still be warming up).
+        Assert.Equal(r.Intervals.Skip(r.Intervals.Count / 2).Sum(i => i.Decided) > 0, r.SteadyMachineCpuMsPerEvent > 0);
+    }
+
+    [Fact]
+    public void Machine_cpu_counts_user_system_and_interrupt_time_as_busy_and_idle_iowait_and_steal_as_not()
+    {
+        var earlier = MachineCpu.Parse("cpu  1000 10 500 8000 100 5 15 20 0 0");
+        var later = MachineCpu.Parse("cpu  1600 10 700 8900 200 5 35 120 0 0");
+
+        Assert.Equal(new CpuCounters(1530, 9650), earlier);
+        // Busy grew by 600 + 200 + 20 = 820 of 820 + 900 idle + 100 iowait + 100 steal = 1920 ticks.
+        Assert.Equal(820.0 / 1920, later.BusyFractionSince(earlier), 9);
+        Assert.Equal(0, earlier.BusyFractionSince(later));
+    }
+
+    [Theory]
+    [InlineData("cpu0 1 2 3 4 5 6 7 8", "not the aggregate cpu line")]
+    [InlineData("cpu  1 2 3", "not the aggregate cpu line")]
+    [InlineData("cpu  1 2 x 4 5 6 7 8", "counter 3 of the cpu line is not a number: 'x'")]
+    [InlineData("cpu  1 2 -3 4 5 6 7 8", "counter 3 of the cpu line is not a number: '-3'")]
+    public void A_cpu_line_that_is_not_proc_stats_aggregate_is_refused_with_the_reason(string line, string reason)
+    {
+        var e = Assert.Throws<FormatException>(() => MachineCpu.Parse(line));
+        Assert.Contains(reason, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void This_linux_machine_s_cpu_counters_are_read()
+    {
+        var now = MachineCpu.Read();
+        Assert.NotNull(now);
+        Assert.True(now.Value.Total > now.Value.Busy && now.Value.Busy > 0);
     }
 
     [Fact]
