@@ -74,7 +74,7 @@ internal static class RowInserter
         {
             keys = new long[rows.Count];
             await using var next = new NpgsqlCommand(
-                $"SELECT nextval(pg_get_serial_sequence($1, $2)) FROM generate_series(1, $3)", connection, transaction);
+                "SELECT nextval(pg_get_serial_sequence($1, $2)) FROM generate_series(1, $3)", connection, transaction);
             next.Parameters.Add(new NpgsqlParameter { Value = plan.Table });
             next.Parameters.Add(new NpgsqlParameter { Value = plan.KeyName });
             next.Parameters.Add(new NpgsqlParameter { Value = rows.Count });
@@ -88,7 +88,7 @@ internal static class RowInserter
                 keys[i] = reader.GetInt64(0);
             }
         }
-        await using var insert = new NpgsqlCommand(plan.UnnestSql(), connection, transaction);
+        await using var insert = new NpgsqlCommand(plan.UnnestSql, connection, transaction);
         if (keys is not null)
         {
             insert.Parameters.Add(new NpgsqlParameter { Value = keys });
@@ -112,6 +112,7 @@ internal static class RowInserter
     {
         private readonly string[] columns;
         private readonly (IProperty Property, RelationalTypeMapping Mapping)[] values;
+        private readonly Type[] arrayElementTypes;
         private readonly string keyColumn;
 
         private Plan(string table, string[] columns, (IProperty, RelationalTypeMapping)[] values, PropertyInfo? key, string keyColumn, string keyName)
@@ -122,6 +123,10 @@ internal static class RowInserter
             Key = key;
             this.keyColumn = keyColumn;
             KeyName = keyName;
+            arrayElementTypes = Array.ConvertAll(values, v => ArrayElementType(v.Item1, v.Item2));
+            var names = Key is null ? columns : [keyColumn, .. columns];
+            var arrays = Enumerable.Range(1, names.Length).Select(i => "$" + i.ToString(CultureInfo.InvariantCulture));
+            UnnestSql = $"INSERT INTO {Table} ({string.Join(", ", names)}) SELECT * FROM unnest({string.Join(", ", arrays)})";
         }
 
         public string Table { get; }
@@ -172,12 +177,7 @@ internal static class RowInserter
         }
 
         /// <summary>PostgreSQL: the key (when generated, given explicitly) and every column from one array parameter each.</summary>
-        public string UnnestSql()
-        {
-            var names = Key is null ? columns : [keyColumn, .. columns];
-            var arrays = Enumerable.Range(1, names.Length).Select(i => "$" + i.ToString(CultureInfo.InvariantCulture));
-            return $"INSERT INTO {Table} ({string.Join(", ", names)}) SELECT * FROM unnest({string.Join(", ", arrays)})";
-        }
+        public string UnnestSql { get; }
 
         /// <summary>
         /// One typed array per column (the provider type after EF's value conversion, nullable where the column is), so
@@ -186,15 +186,10 @@ internal static class RowInserter
         public IEnumerable<Array> Columns<T>(IReadOnlyList<T> rows)
             where T : class
         {
-            foreach (var (property, mapping) in values)
+            for (int c = 0; c < values.Length; c++)
             {
-                var type = mapping.Converter?.ProviderClrType ?? mapping.ClrType;
-                type = Nullable.GetUnderlyingType(type) ?? type;
-                if (type.IsValueType && property.IsNullable)
-                {
-                    type = typeof(Nullable<>).MakeGenericType(type);
-                }
-                var array = Array.CreateInstance(type, rows.Count);
+                var (property, mapping) = values[c];
+                var array = Array.CreateInstance(arrayElementTypes[c], rows.Count);
                 var getter = property.GetGetter();
                 for (int i = 0; i < rows.Count; i++)
                 {
@@ -203,6 +198,14 @@ internal static class RowInserter
                 }
                 yield return array;
             }
+        }
+
+        /// <summary>A column's array element type: the provider type, nullable where the column is.</summary>
+        private static Type ArrayElementType(IProperty property, RelationalTypeMapping mapping)
+        {
+            var type = mapping.Converter?.ProviderClrType ?? mapping.ClrType;
+            type = Nullable.GetUnderlyingType(type) ?? type;
+            return type.IsValueType && property.IsNullable ? typeof(Nullable<>).MakeGenericType(type) : type;
         }
 
         public void Bind(DbCommand command, object row)

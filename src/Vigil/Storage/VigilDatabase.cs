@@ -87,7 +87,9 @@ internal sealed class SqlitePragmas : Microsoft.EntityFrameworkCore.Diagnostics.
 {
     public static readonly SqlitePragmas Instance = new();
 
-    private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
+    // synchronous=FULL: every commit reaches the disk before it returns, so "accepted" (ingest, orders, decisions) means
+    // durable. It is SQLite's default; said here so that no build option or later edit can weaken it unnoticed.
+    private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
 
     /// <summary>The native connections already set up (weak: a handle closed for good drops out).</summary>
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> Done = [];
