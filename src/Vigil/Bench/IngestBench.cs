@@ -595,7 +595,6 @@ public static class IngestBench
         return new LatencySummary(ms.Count, Percentiles.NearestRank(ms, 0.50) ?? 0, Percentiles.NearestRank(ms, 0.99) ?? 0, ms[^1]);
     }
 
-
     private static MemorySummary Memory(List<IngestBenchInterval> intervals, Func<IngestBenchInterval, double> value)
     {
         if (intervals.Count == 0)

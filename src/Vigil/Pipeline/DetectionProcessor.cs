@@ -112,7 +112,7 @@ public sealed class DetectionProcessor : IDisposable
             mark = t;
         }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var items = await ClaimAsync(db, options.BatchSize, ct);
+        var items = await ClaimQuery(db, options.BatchSize).ToListAsync(ct);
         if (items.Count == 0)
         {
             await tx.CommitAsync(ct);
@@ -313,11 +313,7 @@ public sealed class DetectionProcessor : IDisposable
     /// <summary>PostgreSQL's claim: waiting items in arrival order (index IX_ingest_items_waiting); rows another process holds are skipped.</summary>
     internal const string PostgresClaimSql = "SELECT * FROM ingest_items WHERE \"ProcessedAt\" IS NULL ORDER BY \"Id\" LIMIT {0} FOR UPDATE SKIP LOCKED";
 
-    /// <summary>Claims waiting items in arrival order; on PostgreSQL rows another process holds are skipped.</summary>
-    private static async Task<List<IngestItem>> ClaimAsync(VigilDb db, int batchSize, CancellationToken ct) =>
-        await ClaimQuery(db, batchSize).ToListAsync(ct);
-
-    /// <summary>The claim as a query (the tests read its plan).</summary>
+    /// <summary>The claim: waiting items in arrival order; on PostgreSQL rows another process holds are skipped (the tests read its plan).</summary>
     internal static IQueryable<IngestItem> ClaimQuery(VigilDb db, int batchSize) =>
         db is PostgresVigilDb
             ? db.IngestItems.FromSqlRaw(PostgresClaimSql, batchSize).AsNoTracking()
